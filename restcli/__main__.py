@@ -1,0 +1,85 @@
+"""Entry point: runs the CLI and maps every outcome to an exit code, in one place."""
+
+import os
+import sys
+
+
+def main(argv: list[str] | None = None) -> int:
+    from typer.main import get_command
+
+    from . import errors
+    from .app import App
+    from .cli import app
+
+    application = App()
+    try:
+        command = get_command(app)
+        result = command.main(
+            args=argv, prog_name="restcli", standalone_mode=False, obj=application
+        )
+        code = result if isinstance(result, int) else 0
+    except BaseException as exc:  # noqa: BLE001 - this is the one place that maps outcomes
+        code = _handle(exc, errors, application)
+    _flush_quietly()
+    if argv is None:
+        sys.exit(code)
+    return code
+
+
+def _handle(exc: BaseException, errors, application) -> int:
+    import typer
+
+    report = application.error
+    if isinstance(exc, SystemExit):
+        return exc.code if isinstance(exc.code, int) else 1
+    if isinstance(exc, typer.Exit):
+        return exc.exit_code
+    if isinstance(exc, KeyboardInterrupt) or (
+        isinstance(exc, typer.Abort) and isinstance(exc.__cause__, KeyboardInterrupt)
+    ):
+        sys.stderr.write("\nrestcli: interrupted\n")
+        return errors.INTERRUPTED
+    if isinstance(exc, typer.Abort):
+        sys.stderr.write("\nrestcli: aborted\n")
+        return errors.INTERRUPTED
+    if isinstance(exc, BrokenPipeError):
+        # The reader went away (`| head`): stop quietly, as a signalled C tool would.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 141
+    if isinstance(exc, typer.TyperException):
+        # Click's own usage errors (exit 2) and friends.
+        exc.show()
+        return getattr(exc, "exit_code", errors.USAGE)
+    exc = errors.translate(exc)
+    if isinstance(exc, errors.RestcliError):
+        report(exc.message, exc.hint)
+        for problem in getattr(exc, "problems", []):
+            sys.stderr.write(f"  {problem}\n")
+        return exc.exit_code
+    if os.environ.get("RESTCLI_DEBUG"):
+        import traceback
+
+        traceback.print_exception(exc)
+    report(
+        f"unexpected {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}".rstrip(
+            ": "
+        ),
+        hint="set RESTCLI_DEBUG=1 for a traceback, and report it",
+    )
+    return errors.UNEXPECTED
+
+
+def _flush_quietly() -> None:
+    try:
+        sys.stdout.flush()
+    except (BrokenPipeError, ValueError, OSError):
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+        except (OSError, ValueError):
+            pass
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,17 @@
+"""`api_key`: an API Gateway API key in X-Api-Key (or another header)."""
+
+from __future__ import annotations
+
+from .base import HeaderAuth, Mode, Param, Settings
+
+PARAMS = (
+    Param("api_key", "the API key (a secret reference: env:, file:, command:)", secret=True),
+    Param("api_key_header", "header that carries the key", default="X-Api-Key"),
+)
+
+
+def build(settings: Settings) -> HeaderAuth:
+    return HeaderAuth(settings["api_key_header"], settings.require("api_key"))
+
+
+MODE = Mode(name="api_key", summary="API key header", params=PARAMS, build=build)

@@ -1,0 +1,103 @@
+"""The one interface every auth mode implements.
+
+A mode declares its parameters (name, type, whether secret, default), so config
+validation, `profiles show` and redaction work for every mode from one code path,
+and builds an auth: a callable that takes a prepared request and returns it, as
+requests' own auth classes do.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Callable, Protocol
+
+if TYPE_CHECKING:
+    from ..config import Profile
+    from ..secrets import Redactor
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    help: str
+    kind: type = str
+    secret: bool = False
+    default: Any = None
+    choices: tuple[str, ...] = ()
+
+
+class Auth(Protocol):
+    def __call__(self, request: Any) -> Any: ...
+
+
+@dataclass(frozen=True)
+class Mode:
+    name: str
+    summary: str
+    params: tuple[Param, ...]
+    # build(settings) -> Auth; imports anything heavy inside, never at module import.
+    build: Callable[["Settings"], Auth]
+
+
+class Settings:
+    """A profile's values for one mode's parameters, resolved on first use.
+
+    Secret references are resolved lazily so that switching a profile to another
+    mode per call (`--auth none`) never asks for credentials it will not use.
+    """
+
+    def __init__(self, profile: "Profile", mode: Mode, redactor: "Redactor"):
+        self.profile = profile
+        self.mode = mode
+        self.redactor = redactor
+        self._cache: dict[str, Any] = {}
+
+    def __getitem__(self, name: str) -> Any:
+        if name not in self._cache:
+            self._cache[name] = self._load(name)
+        return self._cache[name]
+
+    def get(self, name: str, default: Any = None) -> Any:
+        value = self[name]
+        return default if value is None else value
+
+    def _load(self, name: str) -> Any:
+        from ..secrets import resolve
+
+        param = next(p for p in self.mode.params if p.name == name)
+        value = self.profile.values.get(name, param.default)
+        if param.secret and isinstance(value, str):
+            value = resolve(value, where=self.where(name))
+            self.redactor.add(value)
+        return value
+
+    def where(self, key: str) -> str:
+        return f"profile {self.profile.name!r}, key {key!r}"
+
+    def require(self, name: str) -> Any:
+        from ..errors import ConfigError
+
+        value = self[name]
+        if value in (None, ""):
+            raise ConfigError(
+                f"auth {self.mode.name!r} needs {name!r} ({self.where(name)}"
+                f"{', in ' + str(self.profile.file) if self.profile.file else ''})",
+                hint=f"restcli profiles set {self.profile.name} {name} VALUE",
+            )
+        return value
+
+
+class HeaderAuth:
+    """Puts a credential in one header: API keys, custom tokens, user-pool tokens."""
+
+    def __init__(self, header: str, value: str, scheme: str = ""):
+        self.header = header
+        self.value = f"{scheme} {value}" if scheme else value
+
+    def __call__(self, request: Any) -> Any:
+        request.headers[self.header] = self.value
+        return request
+
+    @property
+    def sensitive_headers(self) -> tuple[str, ...]:
+        return (self.header,)

@@ -1,0 +1,18 @@
+"""`token`: a custom (Lambda authorizer) or bearer token in a header."""
+
+from __future__ import annotations
+
+from .base import HeaderAuth, Mode, Param, Settings
+
+PARAMS = (
+    Param("token", "the token (a secret reference: env:, file:, command:)", secret=True),
+    Param("header", "header that carries the token", default="Authorization"),
+    Param("scheme", 'prefix before the token, e.g. "Bearer"; "" sends it raw', default=""),
+)
+
+
+def build(settings: Settings) -> HeaderAuth:
+    return HeaderAuth(settings["header"], settings.require("token"), settings["scheme"])
+
+
+MODE = Mode(name="token", summary="custom or bearer token", params=PARAMS, build=build)

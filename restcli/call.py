@@ -1,0 +1,132 @@
+"""restcli's main job: one request from a profile (or URL) to an exit code.
+
+The order matters: config, then per-call overrides, then secrets resolved, then the
+auth built, all before a connection opens.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from . import __version__, errors
+from .output import OutputOptions
+
+if TYPE_CHECKING:
+    from .app import App
+    from .config import Profile
+
+USER_AGENT = f"restcli/{__version__}"
+
+
+@dataclass
+class CallOptions:
+    auth: str | None = None
+    headers: list[str] = field(default_factory=list)
+    queries: list[str] = field(default_factory=list)
+    data: str | None = None
+    offline: bool = False
+    verbose: bool = False
+    timeout: float | None = None
+    retries: int | None = None
+    retry_unsafe: bool = False
+    insecure: bool = False
+    ca_bundle: str | None = None
+    ignore_status: bool = False
+    # Profile keys set for this call only (--aws-profile, ...), validated like the file's.
+    overrides: dict = field(default_factory=dict)
+    output: OutputOptions = field(default_factory=OutputOptions)
+
+
+def is_url(api: str) -> bool:
+    return api.startswith(("http://", "https://"))
+
+
+def target(app: "App", api: str, path: str) -> tuple["Profile", str]:
+    from .request import join_url
+
+    if is_url(api):
+        url = join_url(api, path) if path else join_url(api, "")
+        return app.config.for_url(url), url
+    profile = app.config.profile(api)
+    return profile, join_url(profile.endpoint, path)
+
+
+def call(app: "App", method: str, api: str, path: str, items: list[str], opts: CallOptions) -> int:
+    from . import auth as auth_modes
+    from . import request
+    from .client import Client, SendOptions, tls_verify
+    from .output import print_request, print_response_head, render
+
+    parsed = [request.parse_item(i) for i in items]
+    parsed += [request.parse_header_option(h) for h in opts.headers]
+    parsed += [request.parse_query_option(q) for q in opts.queries]
+    profile, url = target(app, api, path)
+    if opts.overrides:
+        import dataclasses
+
+        values = {**profile.values, **opts.overrides}
+        profile = dataclasses.replace(profile, values=values)
+    mode = opts.auth or profile.mode
+    if opts.insecure:
+        app.warn("TLS verification is off (--insecure): the connection can be intercepted")
+        import urllib3
+
+        urllib3.disable_warnings(urllib3.exceptions.InsecureRequestWarning)
+    verify = tls_verify(opts.insecure, opts.ca_bundle or profile.get("ca_bundle"))
+    spec = request.build(profile, method, url, parsed, opts.data, app.redactor, USER_AGENT)
+    auth = auth_modes.build_auth(profile, mode, app.redactor)
+    secret_names = spec.secret_header_names() | {
+        h.lower() for h in getattr(auth, "sensitive_headers", ())
+    }
+
+    client = Client(
+        SendOptions(
+            timeout=opts.timeout if opts.timeout is not None else profile.get("timeout", 30.0),
+            retries=opts.retries if opts.retries is not None else profile.get("retries", 2),
+            retry_unsafe=opts.retry_unsafe,
+            verify=verify,
+        ),
+        on_request=(lambda prep, n: print_request(app, prep, secret_names, to_stdout=False))
+        if opts.verbose
+        else None,
+        on_response=(lambda resp: print_response_head(app, resp)) if opts.verbose else None,
+        on_retry=lambda why, wait: app.note(f"{why}; retrying in {wait:.1f} s"),
+    )
+    try:
+        if opts.offline:
+            print_request(app, client.prepare(spec, auth), secret_names, to_stdout=True)
+            return errors.OK
+        resp = client.send(spec, auth)
+        with resp:
+            if not resp.ok and not opts.ignore_status:
+                # The body goes to stdout as for any response; the diagnosis to stderr.
+                _read_error_body(resp)
+            render(app, resp, opts.output)
+            if resp.ok or opts.ignore_status:
+                return errors.OK
+            _report(app, resp)
+            return errors.exit_code_for_status(resp.status_code)
+    except Exception as e:
+        raise errors.translate(e) from None
+    finally:
+        client.close()
+        body = spec.body
+        if hasattr(body, "close"):
+            body.close()
+
+
+def _read_error_body(resp) -> None:
+    # Error bodies are small; reading them first lets the hint quote the message.
+    if int(resp.headers.get("Content-Length") or 0) <= 1 << 20:
+        resp.content  # noqa: B018
+
+
+def _report(app: "App", resp) -> None:
+    from .hints import for_response
+
+    line, hint = for_response(resp)
+    if 300 <= resp.status_code < 400 and resp.headers.get("Location"):
+        line += f" to {resp.headers['Location']}"
+        hint = hint or "restcli follows redirects for GET and HEAD only"
+    app.error(line, hint)

@@ -1,0 +1,338 @@
+"""The profiles file: where it is, parsing, and validation into frozen Profiles.
+
+Validation collects every problem before failing, and each problem names the file,
+the line where one is known, the profile and the key.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+import stat
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Mapping
+
+from . import auth
+from .auth.base import Param
+from .errors import ConfigError
+
+ENV_VAR = "RESTCLI_CONFIG"
+FILE_NAME = "profiles.toml"
+
+# Keys every profile may hold, whatever its mode. Mode keys are declared by the modes.
+COMMON = (
+    Param("endpoint", "base URL of the API, stage included"),
+    Param("auth", "auth mode: " + " | ".join(auth.NAMES), default=auth.DEFAULT_MODE),
+    Param("headers", "headers for every call; values may be secret references", kind=dict),
+    Param("headers_command", "program printing 'Name: value' lines, run for each call"),
+    Param("timeout", "seconds to wait for connect and for each read", kind=float, default=30.0),
+    Param("retries", "retries for idempotent calls on 429/502/503/504", kind=int, default=2),
+    Param("ca_bundle", "CA certificates file for TLS verification"),
+)
+NOT_IN_DEFAULTS = ("endpoint",)
+SENSITIVE_HEADERS = frozenset(
+    {"authorization", "x-api-key", "x-amz-security-token", "cookie", "proxy-authorization"}
+)
+
+
+def default_path() -> Path:
+    from platformdirs import user_config_dir
+
+    return Path(user_config_dir("restcli", appauthor=False)) / FILE_NAME
+
+
+def find_path(explicit: str | None) -> Path:
+    """--config, then RESTCLI_CONFIG, then the user config dir; never the current directory."""
+    if explicit:
+        return Path(explicit).expanduser()
+    if os.environ.get(ENV_VAR):
+        return Path(os.environ[ENV_VAR]).expanduser()
+    return default_path()
+
+
+@dataclass(frozen=True)
+class Header:
+    name: str
+    value: str
+    source: str
+    secret: bool = False
+
+
+@dataclass(frozen=True)
+class Profile:
+    name: str
+    endpoint: str
+    values: Mapping[str, Any]
+    sources: Mapping[str, str] = field(default_factory=dict)
+    headers: tuple[Header, ...] = ()
+    file: Path | None = None
+
+    @property
+    def mode(self) -> str:
+        return self.values.get("auth") or auth.DEFAULT_MODE
+
+    def get(self, key: str, default: Any = None) -> Any:
+        value = self.values.get(key)
+        return default if value is None else value
+
+
+@dataclass(frozen=True)
+class Config:
+    path: Path
+    exists: bool
+    defaults: Mapping[str, Any]
+    profiles: Mapping[str, Profile]
+
+    def profile(self, name: str) -> Profile:
+        if name in self.profiles:
+            return self.profiles[name]
+        if not self.exists:
+            raise ConfigError(
+                f"unknown profile {name!r}: no config file at {self.path}",
+                hint="create it from profiles.example.toml, or pass --config PATH",
+            )
+        known = sorted(self.profiles)
+        close = difflib.get_close_matches(name, known, n=1)
+        hint = f"did you mean {close[0]!r}? " if close else ""
+        hint += "known profiles: " + (", ".join(known) if known else "(none)")
+        raise ConfigError(f"unknown profile {name!r} in {self.path}", hint=hint)
+
+    def for_url(self, url: str) -> Profile:
+        """A bare URL: the profile whose endpoint it starts with, else built-in defaults.
+
+        A URL that no profile claims gets no credentials and no profile headers, so a
+        secret configured for one API is never sent to an arbitrary host.
+        """
+        for profile in self.profiles.values():
+            base = profile.endpoint.rstrip("/")
+            if url == base or url.startswith(base + "/") or url.startswith(base + "?"):
+                return profile
+        values = {p.name: p.default for p in all_params()}
+        values.update({k: v for k, v in self.defaults.items() if k != "headers"})
+        values["auth"] = "none"
+        return Profile(name=url, endpoint=url, values=values, file=None)
+
+
+def all_params() -> dict[str, Param]:
+    params: dict[str, Param] = {p.name: p for p in COMMON}
+    for mode in auth.all_modes():
+        for p in mode.params:
+            params.setdefault(p.name, p)
+    return params
+
+
+def load(path: Path, warn=None) -> Config:
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return Config(path=path, exists=False, defaults={}, profiles={})
+    except OSError as e:
+        raise ConfigError(f"cannot read {path}: {e.strerror}") from None
+    return parse(data, path, warn=warn)
+
+
+def parse(data: bytes, path: Path, warn=None) -> Config:
+    import tomllib
+
+    try:
+        text = data.decode("utf-8")
+        doc = tomllib.loads(text)
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: not UTF-8 text") from None
+    except tomllib.TOMLDecodeError as e:
+        raise ConfigError(f"{path}: invalid TOML: {e}") from None
+    return Validator(doc, text, path, warn).run()
+
+
+class Validator:
+    def __init__(self, doc: dict, text: str, path: Path, warn=None):
+        self.doc = doc
+        self.path = path
+        self.lines = _key_lines(text)
+        self.problems: list[str] = []
+        self.params = all_params()
+        self.warn = warn
+        self.literal_secrets: list[str] = []
+
+    def problem(self, table: tuple[str, ...], key: str | None, message: str) -> None:
+        line = self.lines.get((table, key)) or self.lines.get((table, None))
+        where = f"{self.path}:{line}" if line else str(self.path)
+        dotted = ".".join(table + ((key,) if key else ()))
+        self.problems.append(f"{where}: {dotted}: {message}")
+
+    def run(self) -> Config:
+        for key in self.doc:
+            if key not in ("defaults", "profiles"):
+                self.problem((), key, "unknown table" + _suggest(key, ["defaults", "profiles"]))
+        defaults = self.doc.get("defaults", {})
+        if not isinstance(defaults, dict):
+            self.problem((), "defaults", "must be a table")
+            defaults = {}
+        self.check_table(("defaults",), defaults, is_defaults=True)
+        profiles_doc = self.doc.get("profiles", {})
+        if not isinstance(profiles_doc, dict):
+            self.problem((), "profiles", "must be a table of profiles")
+            profiles_doc = {}
+        profiles = {}
+        for name, table in profiles_doc.items():
+            if not isinstance(table, dict):
+                self.problem(("profiles",), name, "must be a table")
+                continue
+            self.check_table(("profiles", name), table, is_defaults=False)
+            profiles[name] = self.merge(name, defaults, table)
+        if self.problems:
+            n = len(self.problems)
+            raise ConfigError(
+                f"{self.path}: {n} problem{'s' if n > 1 else ''} in the config",
+                problems=self.problems,
+            )
+        if self.literal_secrets and self.warn and _readable_by_others(self.path):
+            self.warn(
+                f"{self.path} holds literal secrets ({', '.join(self.literal_secrets)}) and is "
+                f"readable by others; run: chmod 600 {self.path}"
+            )
+        return Config(path=self.path, exists=True, defaults=defaults, profiles=profiles)
+
+    def check_table(self, table: tuple[str, ...], values: dict, is_defaults: bool) -> None:
+        if not is_defaults and "endpoint" not in values:
+            self.problem(table, None, "missing required key 'endpoint'")
+        for key, value in values.items():
+            param = self.params.get(key)
+            if param is None or (is_defaults and key in NOT_IN_DEFAULTS):
+                names = [n for n in self.params if not (is_defaults and n in NOT_IN_DEFAULTS)]
+                self.problem(table, key, "unknown key" + _suggest(key, names))
+                continue
+            if not _has_kind(value, param.kind):
+                self.problem(
+                    table, key, f"must be {_kind_name(param.kind)}, not {_kind_name(type(value))}"
+                )
+                continue
+            if key == "auth" and value not in auth.NAMES:
+                self.problem(
+                    table, key, f"unknown auth mode {value!r}" + _suggest(value, list(auth.NAMES))
+                )
+            elif param.choices and value not in param.choices:
+                self.problem(table, key, f"must be one of {', '.join(param.choices)}")
+            elif key == "endpoint":
+                self.check_endpoint(table, value)
+            elif key == "headers":
+                self.check_headers(table, value)
+            elif key in ("timeout", "retries") and value < 0:
+                self.problem(table, key, "must not be negative")
+            elif param.secret and not _is_ref(value) and value:
+                self.literal_secrets.append(".".join(table + (key,)))
+
+    def check_endpoint(self, table, value: str) -> None:
+        from urllib.parse import urlsplit
+
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            self.problem(table, "endpoint", f"must be an http(s) URL, not {value!r}")
+        elif parts.query or parts.fragment:
+            self.problem(table, "endpoint", "must not hold a query or fragment")
+
+    def check_headers(self, table, headers: dict) -> None:
+        for name, value in headers.items():
+            if not isinstance(value, str):
+                self.problem(table + ("headers",), name, "header values must be strings")
+            elif not re.fullmatch(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+", name):
+                self.problem(table + ("headers",), name, "is not a valid header name")
+            elif "\n" in value or "\r" in value:
+                self.problem(table + ("headers",), name, "header values must be one line")
+            elif name.lower() in SENSITIVE_HEADERS and value and not _is_ref(value):
+                self.literal_secrets.append(".".join(table + ("headers", name)))
+
+    def merge(self, name: str, defaults: dict, table: dict) -> Profile:
+        values: dict[str, Any] = {}
+        sources: dict[str, str] = {}
+        for key, param in self.params.items():
+            if key == "headers":
+                continue
+            if key in table:
+                values[key], sources[key] = table[key], "profile"
+            elif key in defaults:
+                values[key], sources[key] = defaults[key], "defaults"
+            else:
+                values[key], sources[key] = param.default, "built-in"
+        headers: dict[str, Header] = {}
+        for source, layer in (("defaults", defaults), ("profile", table)):
+            for hname, hvalue in (layer.get("headers") or {}).items():
+                headers[hname.lower()] = Header(hname, hvalue, source, secret=_is_ref(hvalue))
+        return Profile(
+            name=name,
+            endpoint=str(table.get("endpoint", "")),
+            values=values,
+            sources=sources,
+            headers=tuple(headers.values()),
+            file=self.path,
+        )
+
+
+def _is_ref(value: Any) -> bool:
+    from .secrets import is_reference
+
+    return is_reference(value)
+
+
+def _has_kind(value: Any, kind: type) -> bool:
+    if kind is float:
+        return isinstance(value, (int, float)) and not isinstance(value, bool)
+    if kind is int:
+        return isinstance(value, int) and not isinstance(value, bool)
+    return isinstance(value, kind)
+
+
+def _kind_name(kind: type) -> str:
+    return {
+        str: "a string",
+        int: "an integer",
+        float: "a number",
+        bool: "true or false",
+        dict: "a table",
+        list: "an array",
+    }.get(kind, kind.__name__)
+
+
+def _suggest(word: str, choices: list[str]) -> str:
+    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
+    return f"; did you mean {close[0]!r}?" if close else ""
+
+
+def _readable_by_others(path: Path) -> bool:
+    if sys.platform == "win32":
+        return False
+    try:
+        return bool(path.stat().st_mode & (stat.S_IRWXG | stat.S_IRWXO))
+    except OSError:
+        return False
+
+
+_TABLE = re.compile(r"^\s*\[\s*([^\[\]]+?)\s*\]\s*(#.*)?$")
+_KEY = re.compile(r"""^\s*((?:"[^"]*"|'[^']*'|[A-Za-z0-9_-]+)(?:\s*\.\s*(?:"[^"]*"|'[^']*'|[A-Za-z0-9_-]+))*)\s*=""")
+_PART = re.compile(r"""\s*("[^"]*"|'[^']*'|[A-Za-z0-9_-]+)\s*(?:\.|$)""")
+
+
+def _split_dotted(s: str) -> tuple[str, ...]:
+    return tuple(m.group(1).strip("\"'") for m in _PART.finditer(s))
+
+
+def _key_lines(text: str) -> dict[tuple[tuple[str, ...], str | None], int]:
+    """Best-effort map of (table, key) to a line number, for messages about valid TOML."""
+    lines: dict[tuple[tuple[str, ...], str | None], int] = {}
+    table: tuple[str, ...] = ()
+    for number, line in enumerate(text.splitlines(), start=1):
+        m = _TABLE.match(line)
+        if m:
+            table = _split_dotted(m.group(1))
+            lines.setdefault((table, None), number)
+            continue
+        m = _KEY.match(line)
+        if m:
+            parts = _split_dotted(m.group(1))
+            full = table + parts[:-1]
+            lines.setdefault((full, parts[-1]), number)
+            lines.setdefault((full, None), number)
+    return lines

@@ -1,0 +1,69 @@
+"""What API Gateway's error answers usually mean, as one-line hints for stderr."""
+
+from __future__ import annotations
+
+from typing import Any
+
+_BY_TYPE = {
+    "MissingAuthenticationTokenException": (
+        "API Gateway says this for a path or stage that does not exist, or for an unsigned "
+        "call to an IAM route: check the path and the endpoint's stage, and the auth mode"
+    ),
+    "ForbiddenException": (
+        "check the API key (and that it is in a usage plan for this stage), or the "
+        "authorizer's policy"
+    ),
+    "UnauthorizedException": (
+        "the authorizer refused or did not find the token: check the token, its header "
+        "and scheme, or sign in again"
+    ),
+    "AccessDeniedException": "the credentials are valid but not allowed to call this route",
+    "UnrecognizedClientException": (
+        "the access key or session token is not valid: refresh the credentials "
+        "(aws sso login, or new keys)"
+    ),
+    "ExpiredTokenException": "the credentials have expired: log in again (aws sso login)",
+    "InvalidSignatureException": (
+        "the signature does not match: check the secret key, the region and the service"
+    ),
+    "ThrottlingException": "too many requests: retry later or raise --retries",
+    "TooManyRequestsException": "too many requests: retry later or raise --retries",
+}
+
+
+def for_response(resp: Any) -> tuple[str, str | None]:
+    """A one-line description of an error response and a hint where a fix is known."""
+    etype = (resp.headers.get("x-amzn-ErrorType") or "").split(":", 1)[0]
+    request_id = resp.headers.get("x-amzn-RequestId") or resp.headers.get("x-amz-apigw-id")
+    extra = [x for x in (etype, f"request id {request_id}" if request_id else "") if x]
+    line = f"HTTP {resp.status_code} {resp.reason or ''}".rstrip()
+    if extra:
+        line += f" ({', '.join(extra)})"
+    message = _message(resp)
+    hint = _BY_TYPE.get(etype)
+    if message:
+        lowered = message.lower()
+        if "signature expired" in lowered:
+            hint = "the request time is outside the allowed window: check this machine's clock"
+        elif "security token included in the request is expired" in lowered:
+            hint = "the credentials have expired: log in again (aws sso login, or restcli login)"
+    return line, hint
+
+
+def _message(resp: Any) -> str:
+    """API Gateway error bodies are small JSON objects with a message field."""
+    if "json" not in (resp.headers.get("Content-Type") or ""):
+        return ""
+    try:
+        import json
+
+        body = resp.content
+        if len(body) > 65536:
+            return ""
+        data = json.loads(body)
+    except (ValueError, RuntimeError):
+        return ""
+    if isinstance(data, dict):
+        msg = data.get("message") or data.get("Message") or ""
+        return msg if isinstance(msg, str) else ""
+    return ""

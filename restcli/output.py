@@ -1,0 +1,256 @@
+"""Rendering: pretty on a terminal (rich), the raw bytes into a pipe, notes on stderr.
+
+Every header shown passes through display_header(), and every line through the
+run's Redactor, so no output path can show a secret.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sys
+import tempfile
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Iterable
+
+from .config import SENSITIVE_HEADERS
+from .errors import OutputError
+from .secrets import mask
+
+if TYPE_CHECKING:
+    from .app import App
+
+CHUNK = 64 * 1024
+PRETTY_LIMIT = 16 * 1024 * 1024
+_SIGV4 = re.compile(r"^(AWS4-HMAC-SHA256 Credential=[^,]+,\s*SignedHeaders=[^,]+,\s*Signature=)(\S+)")
+
+
+@dataclass
+class OutputOptions:
+    output_file: str | None = None
+    headers_only: bool = False
+    force_json: bool = False
+    filter_expr: str | None = None
+
+
+def display_header(name: str, value: str, secret_names: Iterable[str] = ()) -> str:
+    """A header value fit to print: secrets masked, a SigV4 scope kept readable."""
+    lname = name.lower()
+    if lname == "authorization":
+        m = _SIGV4.match(value)
+        if m:
+            # The scope (key id, date, region, service) is what a user needs to debug.
+            return m.group(1) + "…"
+    if lname in SENSITIVE_HEADERS or lname in secret_names:
+        return mask(value)
+    return value
+
+
+def print_request(app: "App", prep: Any, secret_names: set[str], to_stdout: bool) -> None:
+    """The request as it goes on the wire (for --offline and -v)."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(prep.url)
+    target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    lines = [f"{prep.method} {target} HTTP/1.1", f"Host: {parts.netloc}"]
+    for name, value in prep.headers.items():
+        lines.append(f"{name}: {display_header(name, value, secret_names)}")
+    body = prep.body
+    if body is not None:
+        lines.append("")
+        lines.append(_describe_body(body))
+    text = app.redactor.scrub("\n".join(lines))
+    stream = sys.stdout if to_stdout else sys.stderr
+    stream.write(text + "\n")
+    if not to_stdout:
+        stream.write("\n")
+    stream.flush()
+
+
+def _describe_body(body: Any) -> str:
+    if isinstance(body, str):
+        body = body.encode("utf-8")
+    if isinstance(body, bytes):
+        if len(body) <= 4096:
+            try:
+                return body.decode("utf-8")
+            except UnicodeDecodeError:
+                pass
+        return f"[{len(body)} bytes of body]"
+    name = getattr(body, "name", "a stream")
+    return f"[body streamed from {name}]"
+
+
+def print_response_head(app: "App", resp: Any, stream=None) -> None:
+    stream = stream or sys.stderr
+    lines = [f"HTTP/{_version(resp)} {resp.status_code} {resp.reason or ''}".rstrip()]
+    for name, value in resp.headers.items():
+        lines.append(f"{name}: {display_header(name, value)}")
+    stream.write(app.redactor.scrub("\n".join(lines)) + "\n\n")
+    stream.flush()
+
+
+def _version(resp: Any) -> str:
+    v = getattr(resp.raw, "version", 11)
+    return {10: "1.0", 11: "1.1", 20: "2"}.get(v, "1.1")
+
+
+def render(app: "App", resp: Any, opts: OutputOptions) -> None:
+    """Write the response body where the user wants it."""
+    if opts.headers_only:
+        print_response_head(app, resp, stream=sys.stdout)
+        return
+    if opts.output_file:
+        save(app, resp, opts.output_file)
+        return
+    if opts.filter_expr:
+        _print_json(app, _filtered(resp, opts.filter_expr), pretty=True)
+        return
+    if app.stdout_tty:
+        _pretty(app, resp)
+        return
+    if opts.force_json:
+        body = resp.content
+        try:
+            _print_json(app, json.loads(body), pretty=True)
+        except ValueError:
+            _raw(resp.iter_content(CHUNK))
+        return
+    _raw(resp.iter_content(CHUNK))
+
+
+def _raw(chunks: Iterable[bytes]) -> None:
+    out = sys.stdout.buffer
+    for chunk in chunks:
+        out.write(chunk)
+    out.flush()
+
+
+def _filtered(resp: Any, expr: str) -> Any:
+    import jmespath
+    from jmespath.exceptions import JMESPathError
+
+    try:
+        compiled = jmespath.compile(expr)
+    except JMESPathError as e:
+        from .errors import UsageError
+
+        raise UsageError(f"invalid --filter expression: {str(e).splitlines()[0]}") from None
+    try:
+        data = json.loads(resp.content)
+    except ValueError:
+        ctype = resp.headers.get("Content-Type", "no content type")
+        raise OutputError(
+            f"--filter needs a JSON body; this one is not JSON ({ctype})",
+            hint="drop -f to see the body as it is",
+        ) from None
+    return compiled.search(data)
+
+
+def _print_json(app: "App", data: Any, pretty: bool) -> None:
+    text = json.dumps(data, indent=2, ensure_ascii=False)
+    if app.stdout_tty and app.color:
+        from rich.json import JSON
+
+        app.out.print(JSON(text))
+    else:
+        sys.stdout.write(text + "\n")
+        sys.stdout.flush()
+
+
+def _pretty(app: "App", resp: Any) -> None:
+    status = f"HTTP/{_version(resp)} {resp.status_code} {resp.reason or ''}".rstrip()
+    style = "green" if resp.ok else ("yellow" if resp.status_code < 500 else "red")
+    app.out.print(status, style=f"bold {style}", markup=False, highlight=False)
+    if resp.request.method == "HEAD":
+        return
+    length = int(resp.headers.get("Content-Length") or 0)
+    if length > PRETTY_LIMIT:
+        app.out.print(f"[body: {length} bytes; save it with -o FILE]", markup=False)
+        return
+    body = resp.content
+    if not body:
+        return
+    if len(body) > PRETTY_LIMIT or _is_binary(body):
+        app.out.print(f"[binary body: {len(body)} bytes; save it with -o FILE]", markup=False)
+        return
+    text = body.decode(resp.encoding or "utf-8", "replace") if resp.encoding else _decode(body)
+    ctype = resp.headers.get("Content-Type", "")
+    if "json" in ctype or text.lstrip()[:1] in ("{", "["):
+        try:
+            data = json.loads(text)
+        except (ValueError, RecursionError):
+            pass
+        else:
+            try:
+                _print_json(app, data, pretty=True)
+                return
+            except RecursionError:
+                pass
+    sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    sys.stdout.flush()
+
+
+def _decode(body: bytes) -> str:
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError:
+        return body.decode("latin-1")
+
+
+def _is_binary(body: bytes) -> bool:
+    sample = body[:8192]
+    if b"\x00" in sample:
+        return True
+    try:
+        sample.decode("utf-8")
+    except UnicodeDecodeError as e:
+        # A multi-byte character cut at the sample's end is still text.
+        return e.start < len(sample) - 4
+    return False
+
+
+def save(app: "App", resp: Any, path: str) -> None:
+    """Stream the body to a temporary file beside PATH; rename only when complete."""
+    path = os.path.expanduser(path)
+    directory = os.path.dirname(os.path.abspath(path))
+    fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{os.path.basename(path)}.", suffix=".part")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            chunks = resp.iter_content(CHUNK)
+            if app.stderr_tty:
+                chunks = _with_progress(app, resp, chunks)
+            for chunk in chunks:
+                f.write(chunk)
+        os.replace(tmp, path)
+    except BaseException:
+        _unlink(tmp)
+        raise
+    if app.stderr_tty:
+        app.note(f"saved {resp.status_code} response body to {path}")
+
+
+def _with_progress(app: "App", resp: Any, chunks: Iterable[bytes]) -> Iterable[bytes]:
+    from rich.progress import (
+        BarColumn,
+        DownloadColumn,
+        Progress,
+        TransferSpeedColumn,
+    )
+
+    total = int(resp.headers.get("Content-Length") or 0) or None
+    with Progress(
+        BarColumn(), DownloadColumn(), TransferSpeedColumn(), console=app.err, transient=True
+    ) as progress:
+        task = progress.add_task("download", total=total)
+        for chunk in chunks:
+            progress.update(task, advance=len(chunk))
+            yield chunk
+
+
+def _unlink(path: str) -> None:
+    try:
+        os.unlink(path)
+    except OSError:
+        pass

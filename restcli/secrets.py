@@ -1,0 +1,107 @@
+"""Secret references (`env:`, `file:`, `command:`) and redaction for display.
+
+A secret never needs to be typed as an argument: profiles hold references, resolved
+only when the value is needed for a request. Every resolved secret is registered
+with the Redactor, so any text restcli prints can be scrubbed of it.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import subprocess
+from dataclasses import dataclass, field
+
+from .errors import ConfigError, CredentialsError
+
+PREFIXES = ("env:", "file:", "command:")
+COMMAND_TIMEOUT = 60.0
+
+
+def is_reference(value: str) -> bool:
+    return isinstance(value, str) and value.startswith(PREFIXES)
+
+
+def resolve(value: str, where: str) -> str:
+    """Resolve a reference (or return a literal). `where` names profile and key for errors."""
+    if not isinstance(value, str):
+        return value
+    if value.startswith("env:"):
+        name = value[4:]
+        if name not in os.environ:
+            raise CredentialsError(
+                f"environment variable {name} is not set ({where})",
+                hint=f"export {name}=... before calling restcli",
+            )
+        return os.environ[name]
+    if value.startswith("file:"):
+        path = os.path.expanduser(value[5:])
+        try:
+            with open(path, encoding="utf-8") as f:
+                text = f.read()
+        except OSError as e:
+            raise CredentialsError(f"cannot read {path}: {e.strerror} ({where})") from None
+        except UnicodeDecodeError:
+            raise CredentialsError(f"{path} is not UTF-8 text ({where})") from None
+        return text.rstrip("\r\n")
+    if value.startswith("command:"):
+        return run_command(value[8:], where)
+    return value
+
+
+def run_command(cmd: str, where: str) -> str:
+    """Run a helper without a shell; its trimmed stdout is the value."""
+    try:
+        argv = shlex.split(cmd)
+    except ValueError as e:
+        raise ConfigError(f"cannot parse command {cmd!r}: {e} ({where})") from None
+    if not argv:
+        raise ConfigError(f"empty command ({where})")
+    try:
+        proc = subprocess.run(
+            argv,
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            timeout=COMMAND_TIMEOUT,
+            check=False,
+        )
+    except FileNotFoundError:
+        raise CredentialsError(f"command not found: {argv[0]} ({where})") from None
+    except PermissionError:
+        raise CredentialsError(f"command not executable: {argv[0]} ({where})") from None
+    except subprocess.TimeoutExpired:
+        raise CredentialsError(
+            f"command {argv[0]} did not finish within {COMMAND_TIMEOUT:g} s ({where})"
+        ) from None
+    if proc.returncode != 0:
+        err = proc.stderr.decode("utf-8", "replace").strip().splitlines()
+        tail = f": {err[-1]}" if err else ""
+        raise CredentialsError(
+            f"command {argv[0]} exited with status {proc.returncode} ({where}){tail}"
+        )
+    return proc.stdout.decode("utf-8", "replace").strip()
+
+
+def mask(value: str) -> str:
+    """At most the first 4 characters of a secret, and only of a long one."""
+    if len(value) >= 16:
+        return value[:4] + "…"
+    return "…"
+
+
+@dataclass
+class Redactor:
+    """Remembers every secret value resolved during this run, to scrub them from output."""
+
+    values: set[str] = field(default_factory=set)
+
+    def add(self, value: str | None) -> None:
+        # Very short values would scrub ordinary words; they are masked where shown instead.
+        if value and len(value) >= 4:
+            self.values.add(value)
+
+    def scrub(self, text: str) -> str:
+        for v in sorted(self.values, key=len, reverse=True):
+            if v in text:
+                text = text.replace(v, mask(v))
+        return text
