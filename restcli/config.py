@@ -110,7 +110,7 @@ class Config:
             base = profile.endpoint.rstrip("/")
             if url == base or url.startswith(base + "/") or url.startswith(base + "?"):
                 return profile
-        values = {p.name: p.default for p in all_params()}
+        values = {p.name: p.default for p in all_params().values()}
         values.update({k: v for k, v in self.defaults.items() if k != "headers"})
         values["auth"] = "none"
         return Profile(name=url, endpoint=url, values=values, file=None)
