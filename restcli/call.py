@@ -74,8 +74,9 @@ def call(app: "App", method: str, api: str, path: str, items: list[str], opts: C
 
         urllib3.disable_warnings(urllib3.exceptions.InsecureRequestWarning)
     verify = tls_verify(opts.insecure, opts.ca_bundle or profile.get("ca_bundle"))
-    spec = request.build(profile, method, url, parsed, opts.data, app.redactor, USER_AGENT)
+    # The auth first: its secrets are then known to the redactor if a header command fails.
     auth = auth_modes.build_auth(profile, mode, app.redactor)
+    spec = request.build(profile, method, url, parsed, opts.data, app.redactor, USER_AGENT)
     secret_names = spec.secret_header_names() | {
         h.lower() for h in getattr(auth, "sensitive_headers", ())
     }
@@ -99,11 +100,12 @@ def call(app: "App", method: str, api: str, path: str, items: list[str], opts: C
             return errors.OK
         resp = client.send(spec, auth)
         with resp:
-            if not resp.ok and not opts.ignore_status:
+            success = 200 <= resp.status_code < 300
+            if not success and not opts.ignore_status:
                 # The body goes to stdout as for any response; the diagnosis to stderr.
                 _read_error_body(resp)
             render(app, resp, opts.output)
-            if resp.ok or opts.ignore_status:
+            if success or opts.ignore_status:
                 return errors.OK
             _report(app, resp)
             return errors.exit_code_for_status(resp.status_code)

@@ -1,0 +1,425 @@
+"""Exit codes, output modes, redaction, redirects, retries and downloads, one by one."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+
+import pytest
+
+from tests.conftest import API_KEY, TOKEN
+from tests.gateway import Gateway
+
+
+def _closed_port() -> int:
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+# --- exit codes ----------------------------------------------------------------------
+
+
+def test_exit_0_success_and_raw_body_into_pipe(cli, profiles, gateway):
+    r = cli("get", "open", "/text")
+    assert r.code == 0
+    assert r.stdout == "hello from the test gateway \u2713\n".encode()
+    assert r.stderr == ""
+
+
+def test_exit_1_filter_on_non_json(cli, profiles, gateway):
+    r = cli("get", "open", "/fake-json", "-f", "a")
+    assert r.code == 1
+    assert r.stderr.startswith("restcli: error: --filter needs a JSON body")
+    assert "Traceback" not in r.stderr
+
+
+def test_exit_2_usage(cli, profiles):
+    assert cli("get").code == 2
+    assert cli("get", "open", "/x", "--timeout", "abc").code == 2
+    r = cli("get", "open", "/x", "not-an-item")
+    assert r.code == 2
+    assert "cannot read request item" in r.stderr
+    r = cli("get", "open", "/x", "Bad Header:x")
+    assert r.code == 2
+
+
+def test_exit_3_unresolved_redirect_for_post(cli, profiles, gateway):
+    r = cli("post", "open", "/redirect", "to==/open/elsewhere")
+    assert r.code == 3
+    assert "302" in r.stderr and "/open/elsewhere" in r.stderr
+
+
+def test_exit_3_too_many_redirects(cli):
+    import http.server
+    import threading
+
+    class Loop(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            self.send_response(302)
+            self.send_header("Location", self.path)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *a):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Loop)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        r = cli("get", f"http://127.0.0.1:{server.server_address[1]}/loop")
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert r.code == 3
+    assert "more than 10 redirects" in r.stderr
+
+
+def test_exit_4_and_error_body_on_stdout(cli, profiles, gateway):
+    r = cli("get", "keyed", "/x", "X-Api-Key:wrong")
+    assert r.code == 4
+    assert r.json() == {"message": "Forbidden"}
+    assert "HTTP 403 Forbidden (ForbiddenException, request id " in r.stderr
+    assert "hint: check the API key" in r.stderr
+
+
+def test_missing_authentication_token_hint(cli, write_config, gateway):
+    cfg = write_config(f'[profiles.w]\nendpoint = "{gateway.url}/nostage"\nauth = "none"\n')
+    r = cli("--config", cfg, "get", "w", "/x")
+    assert r.code == 4
+    assert "MissingAuthenticationTokenException" in r.stderr
+    assert "wrong path" in r.stderr or "does not exist" in r.stderr
+
+
+def test_exit_5(cli, profiles, gateway):
+    r = cli("get", "open", "/status/500")
+    assert r.code == 5
+    assert "HTTP 500" in r.stderr
+
+
+def test_ignore_status(cli, profiles, gateway):
+    assert cli("get", "open", "/status/404", "--ignore-status").code == 0
+
+
+def test_exit_6_timeout(cli, profiles, gateway):
+    start = time.monotonic()
+    r = cli("get", "open", "/hang", "seconds==10", "--timeout", "0.5")
+    assert r.code == 6
+    assert time.monotonic() - start < 5
+    assert r.stderr.startswith("restcli: error: timed out")
+
+
+def test_exit_7_connection_refused(cli):
+    port = _closed_port()
+    r = cli("get", f"http://127.0.0.1:{port}/x", "--no-retry")
+    assert r.code == 7
+    assert "Connection refused" in r.stderr
+    assert len(r.stderr.strip().splitlines()) == 1
+
+
+def test_exit_7_tls_failure(cli, gateway):
+    r = cli("get", f"https://127.0.0.1:{gateway.port}/open/x", "--no-retry")
+    assert r.code == 7
+    assert "TLS" in r.stderr
+
+
+def test_exit_8_unknown_profile_with_suggestion(cli, profiles):
+    r = cli("get", "kyed", "/x")
+    assert r.code == 8
+    assert "unknown profile 'kyed'" in r.stderr
+    assert "did you mean 'keyed'?" in r.stderr
+    assert "open" in r.stderr and "custom" in r.stderr
+
+
+def test_exit_9_missing_env_var(cli, profiles, monkeypatch):
+    monkeypatch.delenv("ITEMS_KEY")
+    r = cli("get", "keyed", "/x")
+    assert r.code == 9
+    assert "ITEMS_KEY is not set" in r.stderr and "keyed" in r.stderr
+
+
+def test_exit_9_failing_command(cli, write_config, gateway, tmp_path):
+    helper = tmp_path / "fail.py"
+    helper.write_text("import sys\nsys.stderr.write('token service unreachable\\n')\nsys.exit(3)\n")
+    cfg = write_config(
+        f"""
+        [profiles.c]
+        endpoint = "{gateway.url}/token"
+        auth = "token"
+        token = "command:{sys.executable} {helper}"
+        """
+    )
+    r = cli("--config", cfg, "get", "c", "/x")
+    assert r.code == 9
+    assert "exited with status 3" in r.stderr
+    assert "profile 'c', key 'token'" in r.stderr
+    assert "token service unreachable" in r.stderr
+    assert gateway.received == []
+
+
+def test_exit_130_on_sigint(profiles, gateway, tmp_path):
+    out = tmp_path / "dl.bin"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "restcli", "get", "open", "/slow", "n==1000", "delay==0.05",
+         "-o", str(out)],
+        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline and not any(gateway.received):
+        time.sleep(0.05)
+    time.sleep(0.5)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=15)
+    assert proc.returncode == 130, err
+    assert b"Traceback" not in err
+    assert not out.exists()
+    assert [p for p in os.listdir(tmp_path) if p.startswith(".dl.bin")] == []
+
+
+# --- redaction -------------------------------------------------------------------------
+
+
+def test_offline_prints_request_without_sending(cli, profiles, gateway):
+    r = cli("post", "keyed", "/items", "a=1", "--offline")
+    assert r.code == 0
+    assert gateway.received == []
+    text = r.out
+    assert text.startswith("POST /key/items HTTP/1.1\n")
+    assert "X-Api-Key: test…" in text
+    assert API_KEY not in text
+    assert '{"a": "1"}' in text
+
+
+def test_verbose_redacts_on_stderr(cli, profiles, gateway):
+    r = cli("get", "custom", "/text", "-v")
+    assert r.code == 0
+    assert "Authorization: cust…" in r.stderr
+    assert TOKEN not in r.stderr and TOKEN not in r.out
+    assert "HTTP/1.1 200" in r.stderr
+
+
+def test_secret_echoed_in_error_message_is_scrubbed(cli, write_config, gateway, tmp_path, monkeypatch):
+    monkeypatch.setenv("K", API_KEY)
+    helper = tmp_path / "fail.py"
+    helper.write_text(f"import sys\nsys.stderr.write('bad key {API_KEY}\\n')\nsys.exit(1)\n")
+    cfg = write_config(
+        f"""
+        [profiles.c]
+        endpoint = "{gateway.url}/key"
+        auth = "api_key"
+        api_key = "env:K"
+        headers_command = "{sys.executable} {helper}"
+        """
+    )
+    r = cli("--config", cfg, "get", "c", "/x")
+    assert r.code == 9
+    assert API_KEY not in r.stderr
+
+
+def test_short_secrets_are_masked_entirely(cli, write_config, gateway, monkeypatch):
+    monkeypatch.setenv("K", "short1")
+    cfg = write_config(f'[profiles.c]\nendpoint = "{gateway.url}/key"\nauth = "api_key"\napi_key = "env:K"\n')
+    r = cli("--config", cfg, "get", "c", "/x", "--offline")
+    assert "short1" not in r.out and "shor" not in r.out
+
+
+# --- output ----------------------------------------------------------------------------
+
+
+def test_headers_only(cli, profiles, gateway):
+    r = cli("get", "open", "/x", "--headers")
+    assert r.code == 0
+    assert r.out.startswith("HTTP/1.1 200 OK\n")
+    assert "x-amzn-RequestId:" in r.out
+    assert '"method"' not in r.out
+
+
+def test_json_flag_pretty_prints_into_pipe(cli, profiles, gateway):
+    r = cli("get", "open", "/x", "--json")
+    assert r.out.startswith('{\n  "method": "GET"')
+
+
+def test_filter(cli, profiles, gateway):
+    r = cli("get", "open", "/x", "k==v", "-f", "query[0]")
+    assert r.code == 0
+    assert json.loads(r.out) == ["k", "v"]
+    r = cli("get", "open", "/x", "-f", "[[[")
+    assert r.code == 2
+
+
+def test_binary_body_into_pipe_is_exact(cli, profiles, gateway):
+    r = cli("get", "open", "/binary")
+    assert r.stdout == bytes(range(256))
+
+
+def test_output_file_streamed_and_complete(cli, profiles, gateway, tmp_path):
+    out = tmp_path / "big.bin"
+    r = cli("get", "open", "/bytes", "n==3000000", "-o", out)
+    assert r.code == 0, r.stderr
+    assert out.stat().st_size == 3_000_000
+    assert out.read_bytes()[:16] == b"0123456789abcdef"
+    assert r.stdout == b""
+
+
+def test_truncated_body_leaves_no_file(cli, profiles, gateway, tmp_path):
+    out = tmp_path / "t.bin"
+    r = cli("get", "open", "/truncate", "n==100000", "-o", out)
+    assert r.code == 7
+    assert not out.exists()
+    assert os.listdir(tmp_path) == [p for p in os.listdir(tmp_path) if not p.startswith(".t.bin")]
+    assert len(r.stderr.strip().splitlines()) == 1
+
+
+def test_truncated_body_into_pipe_fails(cli, profiles, gateway):
+    r = cli("get", "open", "/truncate", "n==100000")
+    assert r.code == 7
+
+
+def test_reset_connection(cli, profiles, gateway):
+    r = cli("get", "open", "/reset", "--no-retry")
+    assert r.code == 7
+    assert "Traceback" not in r.stderr
+
+
+def test_pretty_on_terminal(profiles, gateway):
+    import pty
+
+    def run_tty(*args):
+        master, slave = pty.openpty()
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "restcli", *args],
+            stdin=subprocess.DEVNULL, stdout=slave, stderr=subprocess.PIPE,
+            env={**os.environ, "COLUMNS": "120"},
+        )
+        os.close(slave)
+        chunks = []
+        while True:
+            try:
+                data = os.read(master, 65536)
+            except OSError:
+                break
+            if not data:
+                break
+            chunks.append(data)
+        proc.wait(timeout=20)
+        os.close(master)
+        text = b"".join(chunks).decode("utf-8", "replace").replace("\r\n", "\n")
+        return proc.returncode, re.sub(r"\x1b\[[0-9;]*m", "", text)
+
+    code, text = run_tty("get", "open", "/x")
+    assert code == 0
+    assert text.startswith("HTTP/1.1 200 OK")
+    assert '"method": "GET"' in text  # indented JSON
+    code, text = run_tty("get", "open", "/binary")
+    assert "binary body: 256 bytes" in text and "-o" in text
+
+
+# --- redirects -------------------------------------------------------------------------
+
+
+def test_same_origin_redirect_keeps_key(cli, profiles, gateway):
+    r = cli("get", "keyed", "/redirect", "to==/key/landed")
+    assert r.code == 0, r.stderr
+    assert gateway.last.path == "/key/landed"
+    assert gateway.last.header("x-api-key") == API_KEY
+
+
+def test_cross_host_redirect_drops_credentials(cli, profiles, gateway):
+    other = Gateway(api_keys={API_KEY}).start()
+    try:
+        r = cli("get", "keyed", "/redirect", f"to=={other.url}/open/landed", "-H", "Cookie: c=1")
+        assert r.code == 0, r.stderr
+        landed = other.last
+        assert landed.path == "/open/landed"
+        for name in ("x-api-key", "authorization", "cookie"):
+            assert landed.header(name) is None
+        assert landed.header("x-client") == "restcli-tests"
+    finally:
+        other.stop()
+
+
+def test_cross_host_redirect_drops_custom_token_header(cli, write_config, gateway, monkeypatch):
+    monkeypatch.setenv("T", TOKEN)
+    other = Gateway().start()
+    try:
+        cfg = write_config(
+            f"""
+            [profiles.c]
+            endpoint = "{gateway.url}/open"
+            auth = "token"
+            token = "env:T"
+            header = "X-My-Token"
+            """
+        )
+        r = cli("--config", cfg, "get", "c", "/redirect", f"to=={other.url}/open/x")
+        assert r.code == 0
+        assert other.last.header("x-my-token") is None
+    finally:
+        other.stop()
+
+
+# --- retries ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("status", [503, 502, 504, 429])
+def test_retry_then_success(cli, profiles, gateway, status):
+    r = cli("get", "open", f"/status/{status}", "times==2", "then==200")
+    assert r.code == 0, r.stderr
+    assert len(gateway.received) == 3
+
+
+def test_retry_after_honoured(cli, profiles, gateway):
+    start = time.monotonic()
+    r = cli("get", "open", "/status/429", "times==1", "then==200", "retry_after==1")
+    assert r.code == 0
+    assert time.monotonic() - start >= 0.9
+
+
+def test_retry_after_too_long_is_not_waited(cli, profiles, gateway):
+    start = time.monotonic()
+    r = cli("get", "open", "/status/503", "times==1", "then==200", "retry_after==3600")
+    assert r.code == 5
+    assert time.monotonic() - start < 5
+    assert len(gateway.received) == 1
+
+
+def test_post_not_retried_unless_asked(cli, profiles, gateway):
+    assert cli("post", "open", "/status/503", "times==1", "then==200").code == 5
+    assert len(gateway.received) == 1
+    gateway.clear()
+    assert cli("post", "open", "/status/503", "times==1", "then==200", "--retry-unsafe").code == 0
+
+
+def test_no_retry_and_retries_option(cli, profiles, gateway):
+    assert cli("get", "open", "/status/503", "times==1", "then==200", "--no-retry").code == 5
+    gateway.clear()
+    assert cli("get", "open", "/status/503", "times==3", "then==200", "--retries", "1").code == 5
+    assert len(gateway.received) == 2
+
+
+def test_retry_reapplies_auth(cli, profiles, gateway):
+    assert cli("get", "keyed", "/status/503", "times==1", "then==200").code == 0
+    assert [r.header("x-api-key") for r in gateway.received] == [API_KEY, API_KEY]
+
+
+# --- TLS options -----------------------------------------------------------------------
+
+
+def test_insecure_warns(cli, profiles, gateway):
+    r = cli("get", "open", "/x", "--insecure")
+    assert r.code == 0
+    assert "TLS verification is off" in r.stderr
+
+
+def test_missing_ca_bundle(cli, profiles, gateway, tmp_path):
+    r = cli("get", "open", "/x", "--ca-bundle", tmp_path / "nope.pem")
+    assert r.code == 2
+    assert "CA bundle not found" in r.stderr
