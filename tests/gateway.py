@@ -120,6 +120,7 @@ class Received:
     body_length: int = 0
     body_sha256: str = ""
     stage: str = ""  # first path segment
+    client: Tuple[str, int] = ("", 0)  # client address (same port = same connection)
 
     def header(self, name: str, default: Optional[str] = None) -> Optional[str]:
         """First value of a header, case-insensitive."""
@@ -392,6 +393,9 @@ class _Handler(http.server.BaseHTTPRequestHandler):
     def log_message(self, format, *args):  # quiet
         pass
 
+    def version_string(self):
+        return self.server_version
+
     def handle_one_request(self):
         try:
             super().handle_one_request()
@@ -534,7 +538,8 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             headers=headers, body=bytes(buf), length=length, sha256=hasher.hexdigest(),
             args=brest[1:], params=dict(query),
         )
-        gw._record(Received(req.method, target, req.path, query, headers, req.body, length, req.sha256, stage))
+        gw._record(Received(req.method, target, req.path, query, headers, req.body, length,
+                            req.sha256, stage, tuple(self.client_address[:2])))
 
         try:
             req.principal = self._authorize(stage, rest, req)
