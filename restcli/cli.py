@@ -5,6 +5,7 @@ from typing import Annotated, List, Optional
 
 import typer
 
+from . import cli_auth
 from .app import App
 
 METHODS = ("get", "post", "put", "patch", "delete", "head", "options")
@@ -25,6 +26,9 @@ profiles_app = typer.Typer(help="List and inspect profiles.", no_args_is_help=Tr
 config_app = typer.Typer(help="Locate and check the profiles file.", no_args_is_help=True)
 app.add_typer(profiles_app, name="profiles")
 app.add_typer(config_app, name="config")
+app.add_typer(cli_auth.auth_app, name="auth")
+app.command("login")(cli_auth.login)
+app.command("logout")(cli_auth.logout)
 
 
 def _version(value: bool) -> None:
@@ -143,6 +147,10 @@ def request(
         Optional[str],
         typer.Option("--aws-profile", metavar="NAME", help="AWS profile for iam signing.", rich_help_panel=REQUEST_PANEL),
     ] = None,
+    guest: Annotated[
+        bool,
+        typer.Option("--guest", help="iam through an identity pool: the unauthenticated role.", rich_help_panel=REQUEST_PANEL),
+    ] = False,
     timeout: Annotated[
         Optional[float],
         typer.Option("--timeout", metavar="SECONDS", help="Connect and read timeout [default: 30].", rich_help_panel=TRANSPORT_PANEL),
@@ -187,7 +195,11 @@ def request(
         insecure=insecure,
         ca_bundle=ca_bundle,
         ignore_status=ignore_status,
-        overrides={k: v for k, v in {"aws_profile": aws_profile}.items() if v is not None},
+        overrides={
+            k: v
+            for k, v in {"aws_profile": aws_profile, "guest": guest or None}.items()
+            if v is not None
+        },
         output=OutputOptions(
             output_file=output, headers_only=headers_only, force_json=json_, filter_expr=filter_
         ),
