@@ -97,8 +97,16 @@ class Client:
         """Send, following redirects for GET/HEAD; the final response is open for streaming."""
         start = origin(spec.url)
         hops = 0
+        renewed = False
         while True:
             resp = self._send_retrying(spec, auth)
+            # A mode holding tokens may renew them once when the API says 401.
+            renew = getattr(auth, "renew_after_401", None)
+            if resp.status_code == 401 and renew is not None and not renewed:
+                renewed = True
+                if renew(resp):
+                    resp.close()
+                    continue
             if not (resp.is_redirect and self.options.follow and spec.method in FOLLOW):
                 return resp
             hops += 1
