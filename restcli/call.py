@@ -46,10 +46,23 @@ def target(app: "App", api: str, path: str) -> tuple["Profile", str]:
     from .request import join_url
 
     if is_url(api):
-        url = join_url(api, path) if path else join_url(api, "")
+        _check_url(api)
+        url = join_url(api, path)
         return app.config.for_url(url), url
     profile = app.config.profile(api)
     return profile, join_url(profile.endpoint, path)
+
+
+def _check_url(url: str) -> None:
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises on a bad port
+    except ValueError as e:
+        raise errors.UsageError(f"invalid URL {url!r}: {e}") from None
+    if not parts.hostname:
+        raise errors.UsageError(f"invalid URL {url!r}: no host")
 
 
 def call(app: "App", method: str, api: str, path: str, items: list[str], opts: CallOptions) -> int:

@@ -228,8 +228,13 @@ class Validator:
     def check_endpoint(self, table, value: str) -> None:
         from urllib.parse import urlsplit
 
-        parts = urlsplit(value)
-        if parts.scheme not in ("http", "https") or not parts.netloc:
+        try:
+            parts = urlsplit(value)
+            parts.port  # noqa: B018 - raises on a bad port
+        except ValueError as e:
+            self.problem(table, "endpoint", f"invalid URL: {e}")
+            return
+        if parts.scheme not in ("http", "https") or not parts.hostname:
             self.problem(table, "endpoint", f"must be an http(s) URL, not {value!r}")
         elif parts.query or parts.fragment:
             self.problem(table, "endpoint", "must not hold a query or fragment")
@@ -259,7 +264,10 @@ class Validator:
                 values[key], sources[key] = param.default, "built-in"
         headers: dict[str, Header] = {}
         for source, layer in (("defaults", defaults), ("profile", table)):
-            for hname, hvalue in (layer.get("headers") or {}).items():
+            layer_headers = layer.get("headers")
+            if not isinstance(layer_headers, dict):
+                continue  # already reported
+            for hname, hvalue in layer_headers.items():
                 headers[hname.lower()] = Header(hname, hvalue, source, secret=_is_ref(hvalue))
         return Profile(
             name=name,

@@ -105,7 +105,7 @@ def render(app: "App", resp: Any, opts: OutputOptions) -> None:
         save(app, resp, opts.output_file)
         return
     if opts.filter_expr:
-        _print_json(app, _filtered(resp, opts.filter_expr), pretty=True)
+        _print_json(app, _filtered(resp, opts.filter_expr))
         return
     if app.stdout_tty:
         _pretty(app, resp)
@@ -113,9 +113,14 @@ def render(app: "App", resp: Any, opts: OutputOptions) -> None:
     if opts.force_json:
         body = resp.content
         try:
-            _print_json(app, json.loads(body), pretty=True)
-        except ValueError:
-            _raw(resp.iter_content(CHUNK))
+            data = json.loads(body)
+            text = json.dumps(data, indent=2, ensure_ascii=False)
+        except (ValueError, RecursionError):
+            # Not JSON (or nested beyond what can be re-indented): the bytes as they came.
+            _raw([body])
+            return
+        sys.stdout.write(text + "\n")
+        sys.stdout.flush()
         return
     _raw(resp.iter_content(CHUNK))
 
@@ -139,17 +144,23 @@ def _filtered(resp: Any, expr: str) -> Any:
         raise UsageError(f"invalid --filter expression: {str(e).splitlines()[0]}") from None
     try:
         data = json.loads(resp.content)
-    except ValueError:
+    except (ValueError, RecursionError):
         ctype = resp.headers.get("Content-Type", "no content type")
         raise OutputError(
             f"--filter needs a JSON body; this one is not JSON ({ctype})",
             hint="drop -f to see the body as it is",
         ) from None
-    return compiled.search(data)
+    try:
+        return compiled.search(data)
+    except RecursionError:
+        raise OutputError("--filter: the JSON body is nested too deeply to search") from None
 
 
-def _print_json(app: "App", data: Any, pretty: bool) -> None:
-    text = json.dumps(data, indent=2, ensure_ascii=False)
+def _print_json(app: "App", data: Any) -> None:
+    try:
+        text = json.dumps(data, indent=2, ensure_ascii=False)
+    except RecursionError:
+        raise OutputError("the JSON is nested too deeply to print; save it with -o") from None
     if app.stdout_tty and app.color:
         from rich.json import JSON
 
@@ -184,9 +195,9 @@ def _pretty(app: "App", resp: Any) -> None:
             pass
         else:
             try:
-                _print_json(app, data, pretty=True)
+                _print_json(app, data)
                 return
-            except RecursionError:
+            except OutputError:
                 pass
     sys.stdout.write(text if text.endswith("\n") else text + "\n")
     sys.stdout.flush()
