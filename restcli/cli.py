@@ -21,6 +21,9 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     pretty_exceptions_show_locals=False,
     context_settings={"help_option_names": ["-h", "--help"]},
+    # Plain help: rich-formatted help imports markdown-it and friends, tripling --help's
+    # start-up (measured in benchmarks/RESULTS.md).
+    rich_markup_mode=None,
 )
 profiles_app = typer.Typer(help="List and inspect profiles.", no_args_is_help=True)
 config_app = typer.Typer(help="Locate and check the profiles file.", no_args_is_help=True)
@@ -77,43 +80,47 @@ def complete_profile(ctx: typer.Context, incomplete: str) -> List[str]:
 
 def request(
     ctx: typer.Context,
-    method: Annotated[str, typer.Argument(help="HTTP method.", show_default=False)],
+    method: Annotated[str, typer.Argument(metavar="METHOD", help="HTTP method.", show_default=False)],
     api: Annotated[
         str,
         typer.Argument(
+            metavar="API",
             help="Profile name, or an absolute URL.",
             autocompletion=complete_profile,
             show_default=False,
         ),
     ],
     path: Annotated[
-        str, typer.Argument(help="Path below the profile's endpoint, e.g. /items/1.")
+        str,
+        typer.Argument(metavar="[PATH]", help="Path below the profile's endpoint, e.g. /items/1."),
     ] = "",
     items: Annotated[
         Optional[List[str]],
         typer.Argument(
+            metavar="[ITEM]...",
             help="Header:value  Header:(remove)  name==query  name=string  name:=json",
             show_default=False,
         ),
     ] = None,
     header: Annotated[
         Optional[List[str]],
-        typer.Option("-H", "--header", help="'Name: value' header.", rich_help_panel=REQUEST_PANEL),
+        typer.Option("-H", "--header", metavar="'NAME: VALUE'", help="'Name: value' header.", rich_help_panel=REQUEST_PANEL),
     ] = None,
     query: Annotated[
         Optional[List[str]],
-        typer.Option("-q", "--query", help="name=value query parameter.", rich_help_panel=REQUEST_PANEL),
+        typer.Option("-q", "--query", metavar="NAME=VALUE", help="name=value query parameter.", rich_help_panel=REQUEST_PANEL),
     ] = None,
     data: Annotated[
         Optional[str],
         typer.Option(
-            "-d", "--data", help="Raw body: TEXT, @FILE or @- (stdin).", rich_help_panel=REQUEST_PANEL
+            "-d", "--data", metavar="DATA", help="Raw body: TEXT, @FILE or @- (stdin).", rich_help_panel=REQUEST_PANEL
         ),
     ] = None,
     auth: Annotated[
         Optional[str],
         typer.Option(
             "--auth",
+            metavar="MODE",
             help="Auth mode for this call: iam, cognito, token, api_key or none.",
             rich_help_panel=REQUEST_PANEL,
         ),
@@ -157,7 +164,7 @@ def request(
     ] = None,
     retries: Annotated[
         Optional[int],
-        typer.Option("--retries", min=0, max=10, help="Retries on 429/502/503/504 and connection errors [default: 2].", rich_help_panel=TRANSPORT_PANEL),
+        typer.Option("--retries", metavar="N", min=0, max=10, help="Retries on 429/502/503/504 and connection errors [default: 2].", rich_help_panel=TRANSPORT_PANEL),
     ] = None,
     no_retry: Annotated[
         bool, typer.Option("--no-retry", help="Never retry.", rich_help_panel=TRANSPORT_PANEL)
