@@ -423,3 +423,18 @@ def test_missing_ca_bundle(cli, profiles, gateway, tmp_path):
     r = cli("get", "open", "/x", "--ca-bundle", tmp_path / "nope.pem")
     assert r.code == 2
     assert "CA bundle not found" in r.stderr
+
+
+def test_exit_130_on_sigint_while_waiting_for_an_answer(profiles, gateway):
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "restcli", "get", "open", "/hang", "seconds==20"],
+        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline and not gateway.received:
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=15)
+    assert proc.returncode == 130
+    assert b"Traceback" not in err
+    assert out == b""
