@@ -25,7 +25,7 @@ app = typer.Typer(
     # start-up (measured in benchmarks/RESULTS.md).
     rich_markup_mode=None,
 )
-profiles_app = typer.Typer(help="List and inspect profiles.", no_args_is_help=True)
+profiles_app = typer.Typer(help="List, inspect and edit profiles.", no_args_is_help=True)
 config_app = typer.Typer(help="Locate and check the profiles file.", no_args_is_help=True)
 app.add_typer(profiles_app, name="profiles")
 app.add_typer(config_app, name="config")
@@ -274,3 +274,74 @@ def config_check(ctx: typer.Context) -> None:
     from .profiles_view import check
 
     check(ctx.obj)
+
+
+LiteralOption = Annotated[
+    bool, typer.Option("--literal", help="Allow a literal secret (prefer env:, file:, command:).")
+]
+
+
+@profiles_app.command("add")
+def profiles_add(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(metavar="NAME", show_default=False)],
+    endpoint: Annotated[str, typer.Option("--endpoint", metavar="URL", help="Base URL, stage included.")],
+    auth: Annotated[Optional[str], typer.Option("--auth", metavar="MODE", help="Auth mode.")] = None,
+    set_: Annotated[
+        Optional[List[str]], typer.Option("--set", metavar="KEY=VALUE", help="Any other key.")
+    ] = None,
+    literal: LiteralOption = False,
+) -> None:
+    """Add a profile."""
+    from .profiles_edit import add
+
+    add(ctx.obj, name, endpoint, auth, set_ or [], literal)
+
+
+@profiles_app.command("set")
+def profiles_set(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(metavar="NAME", autocompletion=complete_profile, show_default=False)],
+    key: Annotated[str, typer.Argument(metavar="KEY", help="A key, or headers.NAME.", show_default=False)],
+    value: Annotated[str, typer.Argument(metavar="VALUE", show_default=False)],
+    literal: LiteralOption = False,
+) -> None:
+    """Set one key of a profile."""
+    from .profiles_edit import set_key
+
+    set_key(ctx.obj, name, key, value, literal)
+
+
+@profiles_app.command("unset")
+def profiles_unset(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(metavar="NAME", autocompletion=complete_profile, show_default=False)],
+    key: Annotated[str, typer.Argument(metavar="KEY", show_default=False)],
+) -> None:
+    """Remove one key from a profile."""
+    from .profiles_edit import unset_key
+
+    unset_key(ctx.obj, name, key)
+
+
+@profiles_app.command("remove")
+def profiles_remove(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(metavar="NAME", autocompletion=complete_profile, show_default=False)],
+) -> None:
+    """Remove a profile."""
+    from .profiles_edit import remove
+
+    remove(ctx.obj, name)
+
+
+@profiles_app.command("rename")
+def profiles_rename(
+    ctx: typer.Context,
+    old: Annotated[str, typer.Argument(metavar="OLD", autocompletion=complete_profile, show_default=False)],
+    new: Annotated[str, typer.Argument(metavar="NEW", show_default=False)],
+) -> None:
+    """Rename a profile."""
+    from .profiles_edit import rename
+
+    rename(ctx.obj, old, new)
