@@ -26,6 +26,7 @@ class CallOptions:
     queries: list[str] = field(default_factory=list)
     data: str | None = None
     offline: bool = False
+    curl: bool = False
     verbose: bool = False
     timeout: float | None = None
     retries: int | None = None
@@ -110,6 +111,11 @@ def call(app: "App", method: str, api: str, path: str, items: list[str], opts: C
     try:
         if opts.offline:
             print_request(app, client.prepare(spec, auth), secret_names, to_stdout=True)
+            return errors.OK
+        if opts.curl:
+            from .curl_export import to_curl
+
+            print(to_curl(app, spec, client.prepare(spec, auth), auth))
             return errors.OK
         resp = client.send(spec, auth)
         with resp:

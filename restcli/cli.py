@@ -129,6 +129,10 @@ def request(
         bool,
         typer.Option("--offline", help="Print the request (auth included) without sending it.", rich_help_panel=REQUEST_PANEL),
     ] = False,
+    curl: Annotated[
+        bool,
+        typer.Option("--curl", help="Print an equivalent curl command (secrets as shell variables).", rich_help_panel=REQUEST_PANEL),
+    ] = False,
     verbose: Annotated[
         bool,
         typer.Option("-v", "--verbose", help="Print request and response headers to stderr.", rich_help_panel=OUTPUT_PANEL),
@@ -195,6 +199,7 @@ def request(
         queries=query or [],
         data=data,
         offline=offline,
+        curl=curl,
         verbose=verbose,
         timeout=timeout,
         retries=0 if no_retry else retries,

@@ -47,6 +47,9 @@ class RequestSpec:
     user_headers: dict[str, tuple[str, str | None]] = field(default_factory=dict)
     body: bytes | BinaryIO | None = None
     body_path: str | None = None
+    # headers_command and the names it printed (an export re-runs the command instead).
+    headers_command: str | None = None
+    command_header_names: set[str] = field(default_factory=set)
 
     def header_items(self) -> list[tuple[str, str]]:
         return [(name, value) for name, value, _ in self.headers.values()]
@@ -255,7 +258,7 @@ def build(
     for h in profile.headers:
         value = resolve(h.value, where=f"profile {profile.name!r}, header {h.name!r}")
         if h.secret:
-            redactor.add(value)
+            redactor.add(value, h.value)
         spec.headers[h.name.lower()] = (h.name, value, h.secret)
     command = profile.get("headers_command")
     if command:
@@ -264,6 +267,8 @@ def build(
             # Its output is usually a credential: treated as secret for display.
             redactor.add(value)
             spec.headers[name.lower()] = (name, value, True)
+            spec.command_header_names.add(name.lower())
+        spec.headers_command = command
     for it in items:
         if it.kind in ("header", "header-empty"):
             spec.headers[it.key.lower()] = (it.key, it.value, False)

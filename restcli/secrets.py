@@ -94,14 +94,19 @@ class Redactor:
     """Remembers every secret value resolved during this run, to scrub them from output."""
 
     values: set[str] = field(default_factory=set)
+    # secret value -> the reference it came from, so an export (--curl) can name the
+    # reference instead of printing the value.
+    origins: dict[str, str] = field(default_factory=dict)
 
-    def add(self, value: str | None) -> None:
-        # Very short values would scrub ordinary words; they are masked where shown instead.
-        if value and len(value) >= 4:
+    def add(self, value: str | None, reference: str | None = None) -> None:
+        if value and reference and is_reference(reference):
+            self.origins[value] = reference
+        if value:
             self.values.add(value)
 
     def scrub(self, text: str) -> str:
         for v in sorted(self.values, key=len, reverse=True):
-            if v in text:
+            # Very short values would scrub ordinary words; they are masked where shown.
+            if len(v) >= 4 and v in text:
                 text = text.replace(v, mask(v))
         return text

@@ -67,8 +67,9 @@ class Settings:
         param = next(p for p in self.mode.params if p.name == name)
         value = self.profile.values.get(name, param.default)
         if param.secret and isinstance(value, str):
+            reference = value
             value = resolve(value, where=self.where(name))
-            self.redactor.add(value)
+            self.redactor.add(value, reference)
         return value
 
     def where(self, key: str) -> str:

@@ -1,0 +1,137 @@
+"""`--curl`: the request as an equivalent curl command that names secrets, never prints them.
+
+Every secret restcli resolved is known to the Redactor with the reference it came from,
+so substituting a shell expression for it works the same for every auth mode. A mode
+that curl can do natively (SigV4) offers `curl_options()` instead of its headers.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit, urlunsplit
+
+from .config import SENSITIVE_HEADERS
+
+if TYPE_CHECKING:
+    from .app import App
+    from .request import RequestSpec
+
+# Headers requests adds on its own; curl has its own equivalents.
+_TRANSPORT = {"content-length", "connection", "accept-encoding", "host"}
+
+
+def shell_expression(reference: str | None, fallback: str) -> str:
+    """The shell form of a secret reference, for use inside double quotes."""
+    if reference and reference.startswith("env:"):
+        return "${" + reference[4:] + "}"
+    if reference and reference.startswith("file:"):
+        return "$(cat " + shlex.quote(reference[5:]).replace('"', '\\"') + ")"
+    if reference and reference.startswith("command:"):
+        return "$(" + reference[8:].replace('"', '\\"') + ")"
+    return "${" + fallback + "}"
+
+
+class Quoter:
+    """Quotes words for a POSIX shell, putting shell expressions where secrets were."""
+
+    def __init__(self, app: "App"):
+        self.secrets = sorted(app.redactor.values, key=len, reverse=True)
+        self.origins = app.redactor.origins
+        self.literals: dict[str, str] = {}
+
+    def word(self, text: str, secret: bool = False) -> str:
+        """Quote text; in a secret-bearing value, put shell expressions for the secrets."""
+        hits = [s for s in self.secrets if s in text] if secret else []
+        if not hits:
+            return shlex.quote(text)
+        pattern = re.compile("|".join(re.escape(s) for s in hits))
+        out, pos = [], 0
+        for m in pattern.finditer(text):
+            out.append(_dq(text[pos : m.start()]))
+            reference = self.origins.get(m.group())
+            fallback = "" if reference else self._literal_name(m.group())
+            out.append(shell_expression(reference, fallback))
+            pos = m.end()
+        out.append(_dq(text[pos:]))
+        return '"' + "".join(out) + '"'
+
+    def _literal_name(self, value: str) -> str:
+        if value not in self.literals:
+            self.literals[value] = f"RESTCLI_SECRET_{len(self.literals) + 1}"
+        return self.literals[value]
+
+
+def _dq(text: str) -> str:
+    return re.sub(r'([\\$"`])', r"\\\1", text)
+
+
+def to_curl(app: "App", spec: "RequestSpec", prep: Any, auth: Any) -> str:
+    q = Quoter(app)
+    native = getattr(auth, "curl_options", None)
+    skip = set(_TRANSPORT) | spec.command_header_names
+    url = prep.url
+    words = ["curl", "--silent", "--show-error", "--compressed"]
+    if native is not None:
+        skip |= {h.lower() for h in getattr(auth, "sensitive_headers", ())}
+        # curl's SigV4 signer does not sort the query: hand it a sorted one.
+        url = _sorted_query(url)
+        if "%" in urlsplit(url).path:
+            app.warn(
+                "curl's SigV4 signer signs percent-escapes in the path differently from AWS; "
+                "this command may be refused. Use `restcli env PROFILE` and a plain curl "
+                "call with --aws-sigv4, or call restcli itself"
+            )
+    if prep.method == "HEAD":
+        words.append("--head")
+    elif prep.method != "GET" or prep.body is not None:
+        words += ["--request", prep.method]
+    words.append(q.word(url))
+    secret_names = spec.secret_header_names() | SENSITIVE_HEADERS
+    secret_names |= {h.lower() for h in getattr(auth, "sensitive_headers", ())}
+    for name, value in prep.headers.items():
+        if name.lower() in skip:
+            continue
+        line = f"{name}: {value}" if value else f"{name};"
+        words += ["--header", q.word(line, secret=name.lower() in secret_names)]
+    if native is not None:
+        words += [q.word(w, secret=True) for w in native()]
+    if spec.headers_command:
+        words += ["--header", f"@<({spec.headers_command})"]
+    words += _body(spec, prep, q)
+    if q.literals:
+        app.warn(
+            "the profile holds literal secrets; set "
+            + ", ".join(sorted(q.literals.values()))
+            + " before running this command (better: use env:, file: or command: references)"
+        )
+    return " ".join(words)
+
+
+def _body(spec: "RequestSpec", prep: Any, q: Quoter) -> list[str]:
+    body = prep.body
+    if body is None:
+        return []
+    # curl adds a form Content-Type to any body; restcli sent none, so neither may curl.
+    words = [] if "content-type" in {h.lower() for h in prep.headers} else ["--header", "Content-Type:"]
+    if spec.body_path:
+        return words + ["--data-binary", shlex.quote("@" + spec.body_path)]
+    if isinstance(body, str):
+        body = body.encode("utf-8")
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        return words + ["--data-binary", "@-", "# binary body: pipe it in on stdin"]
+    # --data-raw: a leading @ is data, not a file name.
+    return words + ["--data-raw", q.word(text)]
+
+
+def _sorted_query(url: str) -> str:
+    parts = urlsplit(url)
+    if not parts.query:
+        return url
+    pairs = [p.split("=", 1) if "=" in p else [p, ""] for p in parts.query.split("&")]
+    query = "&".join(f"{k}={v}" for k, v in sorted(pairs, key=lambda kv: (kv[0], kv[1])))
+    return urlunsplit(parts._replace(query=query))
+
