@@ -350,3 +350,29 @@ def profiles_rename(
     from .profiles_edit import rename
 
     rename(ctx.obj, old, new)
+
+
+@app.command("import")
+def import_amplify(
+    ctx: typer.Context,
+    file: Annotated[
+        str,
+        typer.Argument(
+            metavar="FILE",
+            help="amplify_outputs.json, amplifyconfiguration.json or aws-exports.js.",
+            show_default=False,
+        ),
+    ],
+    custom_key: Annotated[
+        str, typer.Option("--custom-key", metavar="KEY", help="Key under custom that lists the REST APIs (Gen 2).")
+    ] = "API",
+    prefix: Annotated[str, typer.Option("--prefix", help="Prefix for the profile names.")] = "",
+    force: Annotated[bool, typer.Option("--force", help="Replace existing profiles.")] = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what would change; write nothing.")] = False,
+) -> None:
+    """Profiles for every REST API of an Amplify app's config file."""
+    from pathlib import Path
+
+    from .amplify_import import run
+
+    run(ctx.obj, Path(file).expanduser(), custom_key, prefix, force, dry_run)
