@@ -6,7 +6,7 @@ auth built, all before a connection opens.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from .record import Factory, record
 from typing import TYPE_CHECKING
 
 from . import __version__, errors
@@ -19,11 +19,11 @@ if TYPE_CHECKING:
 USER_AGENT = f"restcli/{__version__}"
 
 
-@dataclass
+@record
 class CallOptions:
     auth: str | None = None
-    headers: list[str] = field(default_factory=list)
-    queries: list[str] = field(default_factory=list)
+    headers: list[str] = Factory(list)
+    queries: list[str] = Factory(list)
     data: str | None = None
     offline: bool = False
     curl: bool = False
@@ -35,8 +35,8 @@ class CallOptions:
     ca_bundle: str | None = None
     ignore_status: bool = False
     # Profile keys set for this call only (--aws-profile, ...), validated like the file's.
-    overrides: dict = field(default_factory=dict)
-    output: OutputOptions = field(default_factory=OutputOptions)
+    overrides: dict = Factory(dict)
+    output: OutputOptions = Factory(OutputOptions)
 
 
 def is_url(api: str) -> bool:
@@ -77,10 +77,7 @@ def call(app: "App", method: str, api: str, path: str, items: list[str], opts: C
     parsed += [request.parse_query_option(q) for q in opts.queries]
     profile, url = target(app, api, path)
     if opts.overrides:
-        import dataclasses
-
-        values = {**profile.values, **opts.overrides}
-        profile = dataclasses.replace(profile, values=values)
+        profile = profile.replace(values={**profile.values, **opts.overrides})
     mode = opts.auth or profile.mode
     if opts.insecure:
         app.warn("TLS verification is off (--insecure): the connection can be intercepted")
@@ -91,9 +88,10 @@ def call(app: "App", method: str, api: str, path: str, items: list[str], opts: C
     # The auth first: its secrets are then known to the redactor if a header command fails.
     auth = auth_modes.build_auth(profile, mode, app.redactor)
     spec = request.build(profile, method, url, parsed, opts.data, app.redactor, USER_AGENT)
-    secret_names = spec.secret_header_names() | {
-        h.lower() for h in getattr(auth, "sensitive_headers", ())
-    }
+    # Masked when shown: a mode's secret headers (not, say, SigV4's X-Amz-Date, which a
+    # user checking the clock needs to see).
+    masked = getattr(auth, "secret_headers", getattr(auth, "sensitive_headers", ()))
+    secret_names = spec.secret_header_names() | {h.lower() for h in masked}
 
     client = Client(
         SendOptions(

@@ -43,7 +43,7 @@ def for_response(resp: Any) -> tuple[str, str | None]:
     hint = _BY_TYPE.get(etype)
     if message:
         lowered = message.lower()
-        if "signature expired" in lowered:
+        if "signature expired" in lowered or "signature not yet current" in lowered:
             hint = "the request time is outside the allowed window: check this machine's clock"
         elif "security token included in the request is expired" in lowered:
             hint = "the credentials have expired: log in again (aws sso login, or restcli login)"

@@ -9,10 +9,8 @@ from __future__ import annotations
 import json
 import os
 import re
-import shlex
-import subprocess
 import sys
-from dataclasses import dataclass, field
+from .record import Factory, record
 from typing import Any, BinaryIO
 from urllib.parse import quote, urlsplit, urlunsplit
 
@@ -29,27 +27,27 @@ _HEADER_NAME = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
 _SEPARATORS = (":=", "==", "=", ":", ";")
 
 
-@dataclass
+@record
 class Item:
     kind: str  # header | header-remove | header-empty | query | field | json
     key: str
     value: Any = None
 
 
-@dataclass
+@record
 class RequestSpec:
     method: str
     url: str
     # lower-cased name -> (name as written, value, is_secret), in the order layered.
-    headers: dict[str, tuple[str, str, bool]] = field(default_factory=dict)
+    headers: dict[str, tuple[str, str, bool]] = Factory(dict)
     # Headers the user set (or removed: None) on the command line win over the auth mode;
     # lower-cased name -> (name as written, value).
-    user_headers: dict[str, tuple[str, str | None]] = field(default_factory=dict)
+    user_headers: dict[str, tuple[str, str | None]] = Factory(dict)
     body: bytes | BinaryIO | None = None
     body_path: str | None = None
     # headers_command and the names it printed (an export re-runs the command instead).
     headers_command: str | None = None
-    command_header_names: set[str] = field(default_factory=set)
+    command_header_names: set[str] = Factory(set)
 
     def header_items(self) -> list[tuple[str, str]]:
         return [(name, value) for name, value, _ in self.headers.values()]
@@ -137,8 +135,10 @@ def join_url(endpoint: str, path: str) -> str:
     path, q, query = path.partition("?")
     joined = base.path.rstrip("/") + "/" + path.lstrip("/") if path else base.path or "/"
     url = urlunsplit((base.scheme, base.netloc, escape_path(joined), "", ""))
-    if q:
-        url += "?" + escape_query_text(query)
+    # A bare URL may carry its own query; one typed in PATH follows it.
+    queries = [escape_query_text(x) for x in (base.query, query) if x]
+    if queries:
+        url += "?" + "&".join(queries)
     return url
 
 
@@ -183,6 +183,9 @@ def add_query(url: str, pairs: list[tuple[str, str]]) -> str:
 
 def run_headers_command(cmd: str, where: str) -> list[tuple[str, str]]:
     """Amplify's `headers: async () => ({...})`, as a program printing `Name: value` lines."""
+    import shlex
+    import subprocess
+
     try:
         argv = shlex.split(cmd)
         proc = subprocess.run(

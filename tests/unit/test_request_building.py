@@ -101,3 +101,8 @@ def test_join_keeps_host_and_scheme():
     url = join_url("http://127.0.0.1:8080/prod", "/x")
     parts = urlsplit(url)
     assert (parts.scheme, parts.netloc) == ("http", "127.0.0.1:8080")
+
+
+def test_bare_url_keeps_its_own_query():
+    assert join_url("https://h/x?a=b c", "") == "https://h/x?a=b%20c"
+    assert join_url("https://h/x?a=1", "/y?b=2") == "https://h/x/y?a=1&b=2"

@@ -1,0 +1,252 @@
+"""AWS credentials for the iam mode: where they come from, and what to say when they do not.
+
+Two paths, both giving a Source whose get() returns the credentials to sign one request:
+
+* the fast path: no AWS profile named, and AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY set
+  (with AWS_SECURITY_TOKEN or AWS_SESSION_TOKEN when present). These are exactly what
+  boto3's chain would pick first, and boto3's import is a large share of a call's start-up,
+  so it is skipped.
+* boto3: the named profile (`aws_profile` or --aws-profile), whatever it is (static keys,
+  assume-role, SSO, credential_process), or else the default chain (environment, shared
+  files, SSO, web identity, container and instance roles). The profile name is never
+  defaulted to "default" here; boto3 decides, as the AWS CLI would.
+
+Temporary credentials are read with get_frozen_credentials() for every signing: botocore
+refreshes them (under its own lock) when they near expiry, and the frozen triple can never
+mix one generation's key id with another's secret.
+"""
+
+from __future__ import annotations
+
+import os
+from ..record import Factory, record
+from datetime import datetime, timezone
+from typing import Any, Mapping
+
+from ..errors import CredentialsError
+
+ENV_HINT = "export AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN)"
+
+
+@record
+class Frozen:
+    """One generation of credentials: key id, secret and session token travel together."""
+
+    __hidden__ = ("secret_key", "token")
+
+    access_key: str
+    secret_key: str
+    token: str | None = None
+
+
+class EnvSource:
+    """Credentials from the environment (the fast path): fixed for the whole run."""
+
+    label = "environment variables"
+
+    def __init__(self, frozen: Frozen, aws_profile: str | None = None):
+        self.frozen = frozen
+        self.aws_profile = aws_profile
+
+    def get(self) -> Frozen:
+        return self.frozen
+
+    def profile_region(self) -> str | None:
+        # Only asked when neither the profile, the host nor AWS_REGION gave a region; the
+        # region in ~/.aws/config is then botocore's to read, as the chain would.
+        return _boto_session(None).region_name
+
+
+class BotoSource:
+    """Credentials from a boto3 session; refreshable ones are refreshed by botocore."""
+
+    def __init__(self, session: Any, credentials: Any, aws_profile: str | None):
+        self.session = session
+        self.credentials = credentials
+        self.aws_profile = aws_profile
+        self.label = f"AWS profile {aws_profile!r}" if aws_profile else "the AWS credential chain"
+
+    def get(self) -> Frozen:
+        try:
+            c = self.credentials.get_frozen_credentials()
+        except Exception as e:  # noqa: BLE001 - botocore's errors are turned into one with a hint
+            raise translate(e, self.aws_profile) from None
+        if not c.access_key or not c.secret_key:
+            raise missing(self.aws_profile)
+        return Frozen(c.access_key, c.secret_key, c.token or None)
+
+    def profile_region(self) -> str | None:
+        try:
+            return self.session.region_name
+        except Exception as e:  # noqa: BLE001
+            raise translate(e, self.aws_profile) from None
+
+
+def load(
+    aws_profile: str | None, environ: Mapping[str, str] | None = None
+) -> "EnvSource | BotoSource":
+    """The credential source for a call; boto3 is imported only off the fast path."""
+    environ = os.environ if environ is None else environ
+    if not aws_profile:
+        frozen = from_environment(environ)
+        if frozen is not None:
+            return EnvSource(frozen)
+    session = _boto_session(aws_profile)
+    try:
+        credentials = session.get_credentials()
+    except Exception as e:  # noqa: BLE001
+        raise translate(e, aws_profile) from None
+    if credentials is None:
+        raise missing(aws_profile)
+    return BotoSource(session, credentials, aws_profile)
+
+
+def from_environment(environ: Mapping[str, str]) -> Frozen | None:
+    """The environment's credentials when the chain would certainly pick them, else None.
+
+    Mirrors botocore's EnvProvider: both variables non-empty, AWS_SECURITY_TOKEN before
+    AWS_SESSION_TOKEN. Only one of the two set is left to botocore, which names the one
+    missing. An expiry (AWS_CREDENTIAL_EXPIRATION) already past is an error here, as it is
+    there; one that cannot be read is left to botocore too.
+    """
+    access_key = environ.get("AWS_ACCESS_KEY_ID", "")
+    secret_key = environ.get("AWS_SECRET_ACCESS_KEY", "")
+    if not access_key or not secret_key:
+        return None
+    expiry = environ.get("AWS_CREDENTIAL_EXPIRATION", "")
+    if expiry:
+        when = _parse_time(expiry)
+        if when is None:
+            return None
+        if when <= datetime.now(timezone.utc):
+            raise CredentialsError(
+                f"the AWS credentials in the environment expired at {expiry} "
+                "(AWS_CREDENTIAL_EXPIRATION)",
+                hint="get new temporary credentials and export them again",
+            )
+    token = environ.get("AWS_SECURITY_TOKEN") or environ.get("AWS_SESSION_TOKEN") or None
+    return Frozen(access_key, secret_key, token)
+
+
+def _parse_time(text: str) -> datetime | None:
+    try:
+        when = datetime.fromisoformat(text.strip())
+    except ValueError:
+        return None
+    return when if when.tzinfo else when.replace(tzinfo=timezone.utc)
+
+
+def _boto_session(aws_profile: str | None) -> Any:
+    import boto3
+
+    try:
+        return boto3.Session(profile_name=aws_profile or None)
+    except Exception as e:  # noqa: BLE001
+        raise translate(e, aws_profile) from None
+
+
+def missing(aws_profile: str | None) -> CredentialsError:
+    if aws_profile:
+        return CredentialsError(
+            f"no AWS credentials in AWS profile {aws_profile!r}",
+            hint=f"run: aws configure --profile {aws_profile}, or for SSO: "
+            f"aws sso login --profile {aws_profile}",
+        )
+    return CredentialsError(
+        "no AWS credentials found (environment, ~/.aws files, SSO, container or instance role)",
+        hint=f"run: aws configure, or aws sso login --profile NAME and pass --aws-profile NAME "
+        f"(or set aws_profile in the profile), or {ENV_HINT}",
+    )
+
+
+def translate(exc: BaseException, aws_profile: str | None) -> BaseException:
+    """botocore's credential errors as CredentialsError (exit 9) with the fix in the hint."""
+    import botocore.exceptions as bx
+
+    if isinstance(exc, CredentialsError):
+        return exc
+    who = f"AWS profile {aws_profile!r}" if aws_profile else "the default AWS credentials"
+    profile_arg = f" --profile {aws_profile}" if aws_profile else ""
+    if isinstance(exc, bx.ProfileNotFound):
+        name = exc.kwargs.get("profile", aws_profile)
+        where = "named by AWS_PROFILE " if not aws_profile else ""
+        return CredentialsError(
+            f"AWS profile {name!r} {where}not found in {_config_file()}",
+            hint=_known_profiles_hint(name),
+        )
+    if isinstance(exc, bx.NoCredentialsError):
+        return missing(aws_profile)
+    if isinstance(exc, bx.PartialCredentialsError):
+        return CredentialsError(
+            f"incomplete AWS credentials: {exc}",
+            hint=f"set both parts ({exc.kwargs.get('cred_var', 'the missing one')} is missing), "
+            f"or {ENV_HINT}",
+        )
+    if isinstance(exc, bx.SSOError) or (
+        isinstance(exc, bx.TokenRetrievalError) and "sso" in str(exc).lower()
+    ):
+        return CredentialsError(
+            f"the SSO session for {who} has expired or is not logged in",
+            hint=f"log in again: aws sso login{profile_arg or ' --profile NAME'}",
+        )
+    if isinstance(exc, (bx.LoginError, bx.TokenRetrievalError)):
+        return CredentialsError(
+            f"cannot refresh the login session for {who}: {exc}",
+            hint=f"log in again: aws login{profile_arg}",
+        )
+    if isinstance(exc, bx.CredentialRetrievalError):
+        return CredentialsError(
+            f"cannot get AWS credentials for {who}: {exc}",
+            hint="check the profile's credential_process command, or its role",
+        )
+    if isinstance(exc, OSError):
+        # botocore runs credential_process itself; a missing program surfaces as OSError.
+        return CredentialsError(
+            f"cannot get AWS credentials for {who}: {exc.strerror or exc}"
+            + (f": {exc.filename}" if exc.filename else ""),
+            hint="check the profile's credential_process command",
+        )
+    if isinstance(exc, bx.ClientError):
+        error = exc.response.get("Error", {})
+        code, message = error.get("Code", ""), error.get("Message", str(exc))
+        if "expired" in code.lower() or "expired" in message.lower():
+            return CredentialsError(
+                f"the credentials behind {who} have expired ({code}: {message})",
+                hint=f"log in again (aws sso login{profile_arg}) or renew the source keys",
+            )
+        return CredentialsError(
+            f"cannot get AWS credentials for {who}: {code}: {message}",
+            hint="check the role (role_arn, its trust policy) and the source credentials",
+        )
+    if isinstance(exc, bx.RefreshWithMFAUnsupportedError):
+        return CredentialsError(
+            f"the credentials of {who} need a new MFA code, which restcli cannot ask for",
+            hint=f"run: aws sts get-session-token, or aws sso login{profile_arg}",
+        )
+    if isinstance(exc, RuntimeError) and "expired" in str(exc):
+        # botocore: "Credentials were refreshed, but the refreshed credentials are still expired."
+        return CredentialsError(
+            f"the credentials of {who} have expired and could not be refreshed",
+            hint=f"log in again (aws sso login{profile_arg}) or get new credentials",
+        )
+    if isinstance(exc, bx.BotoCoreError):
+        return CredentialsError(
+            f"cannot get AWS credentials for {who}: {exc}",
+            hint=f"check {'the profile in ' if aws_profile else ''}{_config_file()}",
+        )
+    return exc
+
+
+def _config_file() -> str:
+    return os.environ.get("AWS_CONFIG_FILE") or "~/.aws/config"
+
+
+def _known_profiles_hint(name: str | None) -> str:
+    try:
+        import botocore.session
+
+        known = sorted(botocore.session.Session().available_profiles)
+    except Exception:  # noqa: BLE001 - a hint must never fail
+        known = []
+    listed = ", ".join(known) if known else "(none)"
+    return f"known AWS profiles: {listed}; create it with: aws configure --profile {name}"
