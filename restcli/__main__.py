@@ -5,25 +5,43 @@ import sys
 
 
 def main(argv: list[str] | None = None) -> int:
-    from typer.main import get_command
-
     from . import errors
     from .app import App
-    from .cli import app
 
     application = App()
+    args = sys.argv[1:] if argv is None else argv
     try:
-        command = get_command(app)
-        result = command.main(
-            args=argv, prog_name="restcli", standalone_mode=False, obj=application
-        )
-        code = result if isinstance(result, int) else 0
+        code = _run(args, application)
     except BaseException as exc:  # noqa: BLE001 - this is the one place that maps outcomes
         code = _handle(exc, errors, application)
     _flush_quietly()
     if argv is None:
         sys.exit(code)
     return code
+
+
+def _run(args: list[str], application) -> int:
+    # An ordinary request is parsed without Typer (see fast_argv.py); shell completion
+    # and everything else go through the full CLI.
+    if "_RESTCLI_COMPLETE" not in os.environ:
+        from .fast_argv import parse
+
+        parsed = parse(args)
+        if parsed is not None:
+            from .call import call
+            from .request_options import call_options, split_target
+
+            application.config_option = parsed.config
+            path, items = split_target(parsed.api, parsed.path, parsed.items)
+            return call(application, parsed.method, parsed.api, path, items, call_options(parsed.values))
+    from typer.main import get_command
+
+    from .cli import app
+
+    result = get_command(app).main(
+        args=args, prog_name="restcli", standalone_mode=False, obj=application
+    )
+    return result if isinstance(result, int) else 0
 
 
 def _handle(exc: BaseException, errors, application) -> int:

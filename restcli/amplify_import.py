@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
+from .record import Factory, record
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -25,7 +25,7 @@ NATIVE_MODES = {
 }
 
 
-@dataclass
+@record
 class Found:
     """What an Amplify config says about one REST API."""
 
@@ -33,7 +33,7 @@ class Found:
     endpoint: str
     region: str | None = None
     mode: str | None = None
-    auth: dict[str, Any] = field(default_factory=dict)
+    auth: dict[str, Any] = Factory(dict)
 
     def profile(self) -> dict[str, Any]:
         table: dict[str, Any] = {"endpoint": self.endpoint.rstrip("/")}

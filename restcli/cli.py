@@ -8,10 +8,7 @@ import typer
 from . import cli_auth
 from .app import App
 
-METHODS = ("get", "post", "put", "patch", "delete", "head", "options")
-REQUEST_PANEL = "Request"
-OUTPUT_PANEL = "Output"
-TRANSPORT_PANEL = "Connection"
+from .request_options import METHODS, OPTIONS
 
 app = typer.Typer(
     name="restcli",
@@ -78,174 +75,61 @@ def complete_profile(ctx: typer.Context, incomplete: str) -> List[str]:
     return [n for n in names if isinstance(n, str) and n.startswith(incomplete)]
 
 
-def request(
-    ctx: typer.Context,
-    method: Annotated[str, typer.Argument(metavar="METHOD", help="HTTP method.", show_default=False)],
-    api: Annotated[
-        str,
-        typer.Argument(
-            metavar="API",
-            help="Profile name, or an absolute URL.",
-            autocompletion=complete_profile,
-            show_default=False,
-        ),
-    ],
-    path: Annotated[
-        str,
-        typer.Argument(metavar="[PATH]", help="Path below the profile's endpoint, e.g. /items/1."),
-    ] = "",
-    items: Annotated[
-        Optional[List[str]],
-        typer.Argument(
-            metavar="[ITEM]...",
-            help="Header:value  Header:(remove)  name==query  name=string  name:=json",
-            show_default=False,
-        ),
-    ] = None,
-    header: Annotated[
-        Optional[List[str]],
-        typer.Option("-H", "--header", metavar="'NAME: VALUE'", help="'Name: value' header.", rich_help_panel=REQUEST_PANEL),
-    ] = None,
-    query: Annotated[
-        Optional[List[str]],
-        typer.Option("-q", "--query", metavar="NAME=VALUE", help="name=value query parameter.", rich_help_panel=REQUEST_PANEL),
-    ] = None,
-    data: Annotated[
-        Optional[str],
-        typer.Option(
-            "-d", "--data", metavar="DATA", help="Raw body: TEXT, @FILE or @- (stdin).", rich_help_panel=REQUEST_PANEL
-        ),
-    ] = None,
-    auth: Annotated[
-        Optional[str],
-        typer.Option(
-            "--auth",
-            metavar="MODE",
-            help="Auth mode for this call: iam, cognito, token, api_key or none.",
-            rich_help_panel=REQUEST_PANEL,
-        ),
-    ] = None,
-    offline: Annotated[
-        bool,
-        typer.Option("--offline", help="Print the request (auth included) without sending it.", rich_help_panel=REQUEST_PANEL),
-    ] = False,
-    curl: Annotated[
-        bool,
-        typer.Option("--curl", help="Print an equivalent curl command (secrets as shell variables).", rich_help_panel=REQUEST_PANEL),
-    ] = False,
-    verbose: Annotated[
-        bool,
-        typer.Option("-v", "--verbose", help="Print request and response headers to stderr.", rich_help_panel=OUTPUT_PANEL),
-    ] = False,
-    output: Annotated[
-        Optional[str],
-        typer.Option("-o", "--output", metavar="FILE", help="Write the body to FILE (streamed).", rich_help_panel=OUTPUT_PANEL),
-    ] = None,
-    headers_only: Annotated[
-        bool, typer.Option("--headers", help="Print the response headers only.", rich_help_panel=OUTPUT_PANEL)
-    ] = False,
-    json_: Annotated[
-        bool, typer.Option("--json", help="Pretty JSON even into a pipe.", rich_help_panel=OUTPUT_PANEL)
-    ] = False,
-    filter_: Annotated[
-        Optional[str],
-        typer.Option("-f", "--filter", metavar="EXPR", help="JMESPath expression over a JSON body.", rich_help_panel=OUTPUT_PANEL),
-    ] = None,
-    ignore_status: Annotated[
-        bool, typer.Option("--ignore-status", help="Exit 0 whatever the HTTP status.", rich_help_panel=OUTPUT_PANEL)
-    ] = False,
-    aws_profile: Annotated[
-        Optional[str],
-        typer.Option("--aws-profile", metavar="NAME", help="AWS profile for iam signing.", rich_help_panel=REQUEST_PANEL),
-    ] = None,
-    guest: Annotated[
-        bool,
-        typer.Option("--guest", help="iam through an identity pool: the unauthenticated role.", rich_help_panel=REQUEST_PANEL),
-    ] = False,
-    timeout: Annotated[
-        Optional[float],
-        typer.Option("--timeout", metavar="SECONDS", help="Connect and read timeout [default: 30].", rich_help_panel=TRANSPORT_PANEL),
-    ] = None,
-    retries: Annotated[
-        Optional[int],
-        typer.Option("--retries", metavar="N", min=0, max=10, help="Retries on 429/502/503/504 and connection errors [default: 2].", rich_help_panel=TRANSPORT_PANEL),
-    ] = None,
-    no_retry: Annotated[
-        bool, typer.Option("--no-retry", help="Never retry.", rich_help_panel=TRANSPORT_PANEL)
-    ] = False,
-    retry_unsafe: Annotated[
-        bool, typer.Option("--retry-unsafe", help="Retry POST and PATCH too.", rich_help_panel=TRANSPORT_PANEL)
-    ] = False,
-    insecure: Annotated[
-        bool, typer.Option("--insecure", help="Skip TLS verification (warns).", rich_help_panel=TRANSPORT_PANEL)
-    ] = False,
-    ca_bundle: Annotated[
-        Optional[str],
-        typer.Option("--ca-bundle", metavar="PATH", help="CA certificates for TLS verification.", rich_help_panel=TRANSPORT_PANEL),
-    ] = None,
-) -> None:
+def _request(ctx: typer.Context, method: str, api: str, path: str, items, **values) -> None:
     """Send a request with any METHOD."""
-    from .call import CallOptions, call
-    from .output import OutputOptions
+    from .call import call
+    from .request_options import call_options, split_target
 
-    items = list(items or [])
-    if not path.startswith("/") and _looks_like_item(path) and api.startswith(("http:", "https:")):
-        # `restcli get https://host/items name==x`: the URL holds the path.
-        items.insert(0, path)
-        path = ""
-    options = CallOptions(
-        auth=auth,
-        headers=header or [],
-        queries=query or [],
-        data=data,
-        offline=offline,
-        curl=curl,
-        verbose=verbose,
-        timeout=timeout,
-        retries=0 if no_retry else retries,
-        retry_unsafe=retry_unsafe,
-        insecure=insecure,
-        ca_bundle=ca_bundle,
-        ignore_status=ignore_status,
-        overrides={
-            k: v
-            for k, v in {"aws_profile": aws_profile, "guest": guest or None}.items()
-            if v is not None
-        },
-        output=OutputOptions(
-            output_file=output, headers_only=headers_only, force_json=json_, filter_expr=filter_
-        ),
+    path, items = split_target(api, path, list(items or []))
+    raise typer.Exit(call(ctx.obj, method.upper(), api, path, items, call_options(values)))
+
+
+def _request_parameters(with_method: bool) -> list[inspect.Parameter]:
+    """Typer parameters from the shared option table (restcli/request_options.py)."""
+    P = inspect.Parameter
+    params = [P("ctx", P.POSITIONAL_OR_KEYWORD, annotation=typer.Context)]
+    if with_method:
+        arg = typer.Argument(metavar="METHOD", help="HTTP method.", show_default=False)
+        params.append(P("method", P.POSITIONAL_OR_KEYWORD, annotation=Annotated[str, arg]))
+    arguments = (
+        ("api", str, ...,
+         typer.Argument(metavar="API", help="Profile name, or an absolute URL.",
+                        autocompletion=complete_profile, show_default=False)),
+        ("path", str, "",
+         typer.Argument(metavar="[PATH]", help="Path below the profile's endpoint, e.g. /items/1.")),
+        ("items", Optional[List[str]], None,
+         typer.Argument(metavar="[ITEM]...", show_default=False,
+                        help="Header:value  Header:(remove)  name==query  name=string  name:=json")),
     )
-    raise typer.Exit(call(ctx.obj, method.upper(), api, path, items, options))
+    for name, kind, default, info in arguments:
+        params.append(P(name, P.POSITIONAL_OR_KEYWORD, default=P.empty if default is ... else default,
+                        annotation=Annotated[kind, info]))
+    for opt in OPTIONS:
+        kind = Optional[List[opt.kind]] if opt.multiple else (opt.kind if opt.kind is bool else Optional[opt.kind])
+        extra = {"min": opt.bounds[0], "max": opt.bounds[1]} if opt.bounds else {}
+        info = typer.Option(*opt.flags, metavar=opt.metavar, help=opt.help, rich_help_panel=opt.panel, **extra)
+        params.append(P(opt.name, P.POSITIONAL_OR_KEYWORD, default=opt.default, annotation=Annotated[kind, info]))
+    return params
 
 
-def _looks_like_item(arg: str) -> bool:
-    from .request import parse_item
-    from .errors import UsageError
-
-    try:
-        parse_item(arg)
-    except UsageError:
-        return False
-    return True
-
-
-def _method_command(method: str):
+def _request_command(method: Optional[str]):
     def command(ctx: typer.Context, **kwargs) -> None:
-        request(ctx, method=method, **kwargs)
+        _request(ctx, method or kwargs.pop("method"), **kwargs)
 
-    sig = inspect.signature(request)
-    command.__signature__ = sig.replace(
-        parameters=[p for p in sig.parameters.values() if p.name != "method"]
+    params = _request_parameters(with_method=method is None)
+    command.__signature__ = inspect.Signature(params)
+    command.__annotations__ = {p.name: p.annotation for p in params}
+    command.__doc__ = (
+        f"Send a {method.upper()} request to API (a profile or URL) + PATH."
+        if method
+        else "Send a request with any METHOD."
     )
-    command.__annotations__ = {k: v for k, v in request.__annotations__.items() if k != "method"}
-    command.__doc__ = f"Send a {method.upper()} request to API (a profile or URL) + PATH."
     return command
 
 
 for _m in METHODS:
-    app.command(_m, rich_help_panel="Requests")(_method_command(_m))
-app.command("request", rich_help_panel="Requests")(request)
+    app.command(_m, rich_help_panel="Requests")(_request_command(_m))
+app.command("request", rich_help_panel="Requests")(_request_command(None))
 
 
 @profiles_app.command("list")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import email.utils
 import random
 import time
-from dataclasses import dataclass
+from .record import record
 from typing import Any, Callable
 from urllib.parse import urljoin, urlsplit
 
@@ -31,7 +31,7 @@ MAX_WAIT = 30.0
 BACKOFF_BASE = 0.5
 
 
-@dataclass
+@record
 class SendOptions:
     timeout: float = 30.0
     retries: int = 2

@@ -6,12 +6,11 @@ the line where one is known, the profile and the key.
 
 from __future__ import annotations
 
-import difflib
 import os
 import re
 import stat
 import sys
-from dataclasses import dataclass, field
+from .record import Factory, record
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -53,7 +52,7 @@ def find_path(explicit: str | None) -> Path:
     return default_path()
 
 
-@dataclass(frozen=True)
+@record
 class Header:
     name: str
     value: str
@@ -61,12 +60,12 @@ class Header:
     secret: bool = False
 
 
-@dataclass(frozen=True)
+@record
 class Profile:
     name: str
     endpoint: str
     values: Mapping[str, Any]
-    sources: Mapping[str, str] = field(default_factory=dict)
+    sources: Mapping[str, str] = Factory(dict)
     headers: tuple[Header, ...] = ()
     file: Path | None = None
 
@@ -79,7 +78,7 @@ class Profile:
         return default if value is None else value
 
 
-@dataclass(frozen=True)
+@record
 class Config:
     path: Path
     exists: bool
@@ -94,6 +93,8 @@ class Config:
                 f"unknown profile {name!r}: no config file at {self.path}",
                 hint="create it from profiles.example.toml, or pass --config PATH",
             )
+        import difflib
+
         known = sorted(self.profiles)
         close = difflib.get_close_matches(name, known, n=1)
         hint = f"did you mean {close[0]!r}? " if close else ""
@@ -151,11 +152,19 @@ class Validator:
     def __init__(self, doc: dict, text: str, path: Path, warn=None):
         self.doc = doc
         self.path = path
-        self.lines = _key_lines(text)
+        self.text = text
+        self._lines = None
         self.problems: list[str] = []
         self.params = all_params()
         self.warn = warn
         self.literal_secrets: list[str] = []
+
+    @property
+    def lines(self) -> dict:
+        # Only a file with problems needs line numbers: computed on the first one.
+        if self._lines is None:
+            self._lines = _key_lines(self.text)
+        return self._lines
 
     def problem(self, table: tuple[str, ...], key: str | None, message: str) -> None:
         line = self.lines.get((table, key)) or self.lines.get((table, None))
@@ -305,6 +314,8 @@ def _kind_name(kind: type) -> str:
 
 
 def _suggest(word: str, choices: list[str]) -> str:
+    import difflib
+
     close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
     return f"; did you mean {close[0]!r}?" if close else ""
 
@@ -318,13 +329,13 @@ def _readable_by_others(path: Path) -> bool:
         return False
 
 
-_TABLE = re.compile(r"^\s*\[\s*([^\[\]]+?)\s*\]\s*(#.*)?$")
-_KEY = re.compile(r"""^\s*((?:"[^"]*"|'[^']*'|[A-Za-z0-9_-]+)(?:\s*\.\s*(?:"[^"]*"|'[^']*'|[A-Za-z0-9_-]+))*)\s*=""")
-_PART = re.compile(r"""\s*("[^"]*"|'[^']*'|[A-Za-z0-9_-]+)\s*(?:\.|$)""")
+_TABLE = (r"^\s*\[\s*([^\[\]]+?)\s*\]\s*(#.*)?$")
+_KEY = (r"""^\s*((?:"[^"]*"|'[^']*'|[A-Za-z0-9_-]+)(?:\s*\.\s*(?:"[^"]*"|'[^']*'|[A-Za-z0-9_-]+))*)\s*=""")
+_PART = (r"""\s*("[^"]*"|'[^']*'|[A-Za-z0-9_-]+)\s*(?:\.|$)""")
 
 
 def _split_dotted(s: str) -> tuple[str, ...]:
-    return tuple(m.group(1).strip("\"'") for m in _PART.finditer(s))
+    return tuple(m.group(1).strip("\"'") for m in re.finditer(_PART, s))
 
 
 def _key_lines(text: str) -> dict[tuple[tuple[str, ...], str | None], int]:
@@ -332,12 +343,12 @@ def _key_lines(text: str) -> dict[tuple[tuple[str, ...], str | None], int]:
     lines: dict[tuple[tuple[str, ...], str | None], int] = {}
     table: tuple[str, ...] = ()
     for number, line in enumerate(text.splitlines(), start=1):
-        m = _TABLE.match(line)
+        m = re.match(_TABLE, line)
         if m:
             table = _split_dotted(m.group(1))
             lines.setdefault((table, None), number)
             continue
-        m = _KEY.match(line)
+        m = re.match(_KEY, line)
         if m:
             parts = _split_dotted(m.group(1))
             full = table + parts[:-1]

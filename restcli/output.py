@@ -10,8 +10,7 @@ import json
 import os
 import re
 import sys
-import tempfile
-from dataclasses import dataclass
+from .record import record
 from typing import TYPE_CHECKING, Any, Iterable
 
 from .config import SENSITIVE_HEADERS
@@ -26,7 +25,7 @@ PRETTY_LIMIT = 16 * 1024 * 1024
 _SIGV4 = re.compile(r"^(AWS4-HMAC-SHA256 Credential=[^,]+,\s*SignedHeaders=[^,]+,\s*Signature=)(\S+)")
 
 
-@dataclass
+@record
 class OutputOptions:
     output_file: str | None = None
     headers_only: bool = False
@@ -224,6 +223,8 @@ def _is_binary(body: bytes) -> bool:
 
 def save(app: "App", resp: Any, path: str) -> None:
     """Stream the body to a temporary file beside PATH; rename only when complete."""
+    import tempfile
+
     path = os.path.expanduser(path)
     directory = os.path.dirname(os.path.abspath(path))
     fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{os.path.basename(path)}.", suffix=".part")

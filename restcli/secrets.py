@@ -8,9 +8,7 @@ with the Redactor, so any text restcli prints can be scrubbed of it.
 from __future__ import annotations
 
 import os
-import shlex
-import subprocess
-from dataclasses import dataclass, field
+from .record import Factory, record
 
 from .errors import ConfigError, CredentialsError
 
@@ -51,6 +49,9 @@ def resolve(value: str, where: str) -> str:
 
 def run_command(cmd: str, where: str) -> str:
     """Run a helper without a shell; its trimmed stdout is the value."""
+    import shlex
+    import subprocess
+
     try:
         argv = shlex.split(cmd)
     except ValueError as e:
@@ -89,14 +90,14 @@ def mask(value: str) -> str:
     return "…"
 
 
-@dataclass
+@record
 class Redactor:
     """Remembers every secret value resolved during this run, to scrub them from output."""
 
-    values: set[str] = field(default_factory=set)
+    values: set[str] = Factory(set)
     # secret value -> the reference it came from, so an export (--curl) can name the
     # reference instead of printing the value.
-    origins: dict[str, str] = field(default_factory=dict)
+    origins: dict[str, str] = Factory(dict)
 
     def add(self, value: str | None, reference: str | None = None) -> None:
         if value and reference and is_reference(reference):

@@ -8,7 +8,7 @@ requests' own auth classes do.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from ..record import record
 from typing import TYPE_CHECKING, Any, Callable, Protocol
 
 if TYPE_CHECKING:
@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from ..secrets import Redactor
 
 
-@dataclass(frozen=True)
+@record
 class Param:
     name: str
     help: str
@@ -30,7 +30,7 @@ class Auth(Protocol):
     def __call__(self, request: Any) -> Any: ...
 
 
-@dataclass(frozen=True)
+@record
 class Mode:
     name: str
     summary: str

@@ -1,0 +1,102 @@
+"""Parse an ordinary request command line without Typer, from the shared option table.
+
+Anything this parser does not take plainly (help, a command other than a request, an
+unknown or malformed option, combined short flags) returns None, and the full Typer CLI
+handles the whole command line instead, with its usage errors and help. So there is one
+definition of the options and one behaviour; this only saves Typer's start-up.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .request_options import METHODS, OPTIONS
+
+_BY_FLAG = {flag: opt for opt in OPTIONS for flag in opt.flags}
+_HELP = {"-h", "--help"}
+
+
+class Parsed:
+    __slots__ = ("config", "method", "api", "path", "items", "values")
+
+    def __init__(self, config, method, api, path, items, values):
+        self.config = config
+        self.method = method
+        self.api = api
+        self.path = path
+        self.items = items
+        self.values = values
+
+
+def parse(argv: list[str]) -> Parsed | None:
+    args = list(argv)
+    config = None
+    if args and args[0] == "--config" and len(args) > 1:
+        config = args[1]
+        args = args[2:]
+    elif args and args[0].startswith("--config="):
+        config = args[0].split("=", 1)[1]
+        args = args[1:]
+    if not args:
+        return None
+    command, args = args[0], args[1:]
+    if command in METHODS:
+        method = command.upper()
+    elif command == "request" and args and not args[0].startswith("-"):
+        method, args = args[0].upper(), args[1:]
+    else:
+        return None
+    values: dict[str, Any] = {}
+    positional: list[str] = []
+    i = 0
+    only_positional = False
+    while i < len(args):
+        arg = args[i]
+        i += 1
+        if only_positional or not arg.startswith("-") or arg == "-":
+            positional.append(arg)
+            continue
+        if arg == "--":
+            only_positional = True
+            continue
+        if arg in _HELP:
+            return None
+        flag, eq, inline = arg.partition("=") if arg.startswith("--") else (arg, "", "")
+        opt = _BY_FLAG.get(flag)
+        if opt is None:
+            return None  # unknown, or combined short flags: Typer decides
+        if opt.kind is bool:
+            if eq:
+                return None
+            values[opt.name] = True
+            continue
+        if eq:
+            raw = inline
+        elif i < len(args):
+            raw = args[i]
+            i += 1
+        else:
+            return None
+        value = _convert(opt, raw)
+        if value is None:
+            return None
+        if opt.multiple:
+            values.setdefault(opt.name, []).append(value)
+        else:
+            values[opt.name] = value
+    if not positional:
+        return None
+    api, path, items = positional[0], (positional[1] if len(positional) > 1 else ""), positional[2:]
+    return Parsed(config, method, api, path, items, values)
+
+
+def _convert(opt, raw: str) -> Any:
+    if opt.kind is str:
+        return raw
+    try:
+        value = opt.kind(raw)
+    except ValueError:
+        return None
+    if opt.bounds and not opt.bounds[0] <= value <= opt.bounds[1]:
+        return None
+    return value
