@@ -113,7 +113,7 @@ def call(app: "App", method: str, api: str, path: str, items: list[str], opts: C
         if opts.curl:
             from .curl_export import to_curl
 
-            print(to_curl(app, spec, client.prepare(spec, auth), auth))
+            print(to_curl(app, spec, client.prepare(spec, auth), auth, profile.name))
             return errors.OK
         resp = client.send(spec, auth)
         with resp:

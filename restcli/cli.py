@@ -260,3 +260,18 @@ def import_amplify(
     from .amplify_import import run
 
     run(ctx.obj, Path(file).expanduser(), custom_key, prefix, force, dry_run)
+
+
+@app.command("env")
+def env_command(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(metavar="PROFILE", autocompletion=complete_profile, show_default=False)],
+    auth: Annotated[Optional[str], typer.Option("--auth", metavar="MODE", help="Auth mode to resolve.")] = None,
+    aws_profile: Annotated[Optional[str], typer.Option("--aws-profile", metavar="NAME", help="AWS profile.")] = None,
+    guest: Annotated[bool, typer.Option("--guest", help="Identity pool: the unauthenticated role.")] = False,
+) -> None:
+    """Print `export` lines for the credentials PROFILE resolves to (AWS_* for iam)."""
+    from .env_export import export
+
+    overrides = {k: v for k, v in {"aws_profile": aws_profile, "guest": guest or None}.items() if v is not None}
+    export(ctx.obj, name, auth, overrides)

@@ -67,7 +67,7 @@ def _dq(text: str) -> str:
     return re.sub(r'([\\$"`])', r"\\\1", text)
 
 
-def to_curl(app: "App", spec: "RequestSpec", prep: Any, auth: Any) -> str:
+def to_curl(app: "App", spec: "RequestSpec", prep: Any, auth: Any, profile: str) -> str:
     q = Quoter(app)
     native = getattr(auth, "curl_options", None)
     skip = set(_TRANSPORT) | spec.command_header_names
@@ -79,9 +79,9 @@ def to_curl(app: "App", spec: "RequestSpec", prep: Any, auth: Any) -> str:
         url = _sorted_query(url)
         if "%" in urlsplit(url).path:
             app.warn(
-                "curl's SigV4 signer signs percent-escapes in the path differently from AWS; "
-                "this command may be refused. Use `restcli env PROFILE` and a plain curl "
-                "call with --aws-sigv4, or call restcli itself"
+                "curl's SigV4 signer signs percent-escapes in the path differently from AWS, "
+                "so API Gateway may refuse this command; call restcli itself, or export the "
+                f'credentials with eval "$(restcli env {profile})" for a tool that signs them right'
             )
     if prep.method == "HEAD":
         words.append("--head")
@@ -96,7 +96,9 @@ def to_curl(app: "App", spec: "RequestSpec", prep: Any, auth: Any) -> str:
         line = f"{name}: {value}" if value else f"{name};"
         words += ["--header", q.word(line, secret=name.lower() in secret_names)]
     if native is not None:
-        words += [q.word(w, secret=True) for w in native()]
+        words += native()  # already shell words, naming variables rather than values
+        if not getattr(getattr(auth, "credentials", None), "reads_environment", True):
+            app.note(f'the command reads AWS_* variables: first run eval "$(restcli env {profile})"')
     if spec.headers_command:
         words += ["--header", f"@<({spec.headers_command})"]
     words += _body(spec, prep, q)

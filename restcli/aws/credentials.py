@@ -43,6 +43,7 @@ class EnvSource:
     """Credentials from the environment (the fast path): fixed for the whole run."""
 
     label = "environment variables"
+    reads_environment = True
 
     def __init__(self, frozen: Frozen, aws_profile: str | None = None):
         self.frozen = frozen
@@ -58,6 +59,7 @@ class EnvSource:
 
 
 class BotoSource:
+    reads_environment = False
     """Credentials from a boto3 session; refreshable ones are refreshed by botocore."""
 
     def __init__(self, session: Any, credentials: Any, aws_profile: str | None):

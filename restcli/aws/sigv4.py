@@ -242,5 +242,29 @@ class SigV4Auth:
         )
         return signer(req)
 
+    def environment(self) -> dict[str, str]:
+        """The credentials as the AWS_* variables other tools read (restcli env)."""
+        creds = self.credentials.get()
+        env = {
+            "AWS_ACCESS_KEY_ID": creds.access_key,
+            "AWS_SECRET_ACCESS_KEY": creds.secret_key,
+            "AWS_REGION": self.region,
+        }
+        if creds.token:
+            env["AWS_SESSION_TOKEN"] = creds.token
+        return env
+
+    def curl_options(self) -> list[str]:
+        """Shell words for curl's own signer, credentials named by the variables above."""
+        words = [
+            "--aws-sigv4",
+            f"'aws:amz:{self.region}:{self.service}'",
+            "--user",
+            '"${AWS_ACCESS_KEY_ID}:${AWS_SECRET_ACCESS_KEY}"',
+        ]
+        if self.credentials.get().token:
+            words += ["--header", '"X-Amz-Security-Token: ${AWS_SESSION_TOKEN}"']
+        return words
+
     def __repr__(self) -> str:
         return f"SigV4Auth(region={self.region!r}, service={self.service!r})"

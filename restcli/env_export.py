@@ -1,0 +1,36 @@
+"""`restcli env PROFILE`: the credentials a profile resolves to, as `export` lines.
+
+For tools that read AWS_* variables (curl --aws-sigv4, the AWS CLI, SDKs). A mode offers
+them through its auth's environment(); the output is meant for `eval "$(...)"`.
+"""
+
+from __future__ import annotations
+
+import shlex
+import sys
+from typing import TYPE_CHECKING
+
+from .errors import UsageError
+
+if TYPE_CHECKING:
+    from .app import App
+
+
+def export(app: "App", name: str, mode: str | None, overrides: dict) -> None:
+    from . import auth as auth_modes
+
+    profile = app.config.profile(name)
+    if overrides:
+        profile = profile.replace(values={**profile.values, **overrides})
+    mode = mode or profile.mode
+    auth = auth_modes.build_auth(profile, mode, app.redactor)
+    environment = getattr(auth, "environment", None)
+    if environment is None:
+        raise UsageError(
+            f"auth mode {mode!r} has no credentials to export as environment variables",
+            hint="restcli env is for iam profiles (restcli auth token for cognito)",
+        )
+    for key, value in environment().items():
+        sys.stdout.write(f"export {key}={shlex.quote(value)}\n")
+    if app.stdout_tty:
+        app.warn("these are live credentials; use: eval \"$(restcli env " + name + ")\"")
