@@ -11,6 +11,13 @@ from __future__ import annotations
 from .base import Mode, Param, Settings
 
 PARAMS = (
+    Param("identity_pool_id", "Cognito identity pool id: credentials come from it, as Amplify does"),
+    Param(
+        "guest",
+        "with identity_pool_id: always the unauthenticated role (--guest per call)",
+        kind=bool,
+        default=False,
+    ),
     Param(
         "region",
         "AWS region to sign for (default: from the endpoint's host, then AWS_REGION or "
@@ -39,7 +46,13 @@ def build(settings: Settings):
     aws_profile = settings["aws_profile"] or None
     host_region, host_service = regions.from_host(urlsplit(profile.endpoint).hostname)
     service = settings["service"] or host_service or regions.DEFAULT_SERVICE
-    source = credentials.load(aws_profile)
+    if profile.values.get("identity_pool_id"):
+        # As Amplify does: guest or signed-in credentials from a Cognito identity pool.
+        from ..cognito.identity import IdentityPoolSource
+
+        source = IdentityPoolSource(profile, settings.redactor)
+    else:
+        source = credentials.load(aws_profile)
     region = (
         settings["region"] or host_region or regions.from_env() or source.profile_region()
     )

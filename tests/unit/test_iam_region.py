@@ -109,5 +109,7 @@ def test_service_key_and_lambda_urls(env_keys):
 
 
 def test_params_are_declared():
-    assert [p.name for p in iam.MODE.params] == ["region", "service", "aws_profile"]
+    assert [p.name for p in iam.MODE.params] == [
+        "identity_pool_id", "guest", "region", "service", "aws_profile"
+    ]
     assert not any(p.secret for p in iam.MODE.params)

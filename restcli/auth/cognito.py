@@ -1,0 +1,136 @@
+"""`cognito`: a Cognito user-pool token in a header (API Gateway's Cognito authorizer).
+
+Tokens come from `restcli login` (SRP or password sign-in, cached and refreshed), from the
+client_credentials grant (machine to machine, fetched on demand), or from outside:
+RESTCLI_TOKEN or the profile's `token` key, never cached. The work lives in
+restcli/cognito/; this module declares the keys and builds the auth.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .base import Mode, Param, Settings
+
+PARAMS = (
+    Param("user_pool_id", "Cognito user pool id, e.g. us-east-1_AbC123"),
+    Param("client_id", "app client id of the user pool"),
+    Param(
+        "client_secret",
+        "app client secret, if the client has one (a secret reference: env:, file:, command:)",
+        secret=True,
+    ),
+    Param("region", "region of the user pool (default: from user_pool_id)"),
+    Param(
+        "token_use",
+        'token to send: "id" (default; what a Cognito authorizer without OAuth scopes wants) '
+        'or "access" (carries scopes and groups; the only one with client_credentials)',
+        choices=("id", "access"),
+    ),
+    Param("header", "header that carries the token", default="Authorization"),
+    Param("scheme", 'prefix before the token, e.g. "Bearer"; "" sends it raw', default=""),
+    Param(
+        "flow",
+        'how tokens are got: "srp" (default; restcli login), "password" (restcli login, '
+        'USER_PASSWORD_AUTH) or "client_credentials" (machine to machine, no login)',
+        choices=("srp", "password", "client_credentials"),
+    ),
+    Param("username", "user to sign in as (default: --username, or the last one signed in)"),
+    Param(
+        "domain",
+        "user pool domain for client_credentials, e.g. myapp.auth.us-east-1.amazoncognito.com",
+    ),
+    Param("scopes", 'OAuth scopes for client_credentials, space-separated, e.g. "items/read"'),
+    Param(
+        "token",
+        "a token to send as is instead of signing in (a secret reference, e.g. env:CI_TOKEN); "
+        "never cached. RESTCLI_TOKEN overrides it",
+        secret=True,
+    ),
+)
+
+
+class CognitoAuth:
+    """Sets the token header; renews the token once when the API answers 401."""
+
+    def __init__(self, header: str, scheme: str, token: str, account: Any = None):
+        self.header = header
+        self.scheme = scheme
+        self.token = token
+        self.account = account  # None for an injected token: nothing to renew
+
+    def __call__(self, request: Any) -> Any:
+        request.headers[self.header] = f"{self.scheme} {self.token}" if self.scheme else self.token
+        return request
+
+    @property
+    def sensitive_headers(self) -> tuple[str, ...]:
+        return (self.header,)
+
+    def renew_after_401(self, response: Any) -> bool:
+        if self.account is None:
+            return False
+        token = self.account.renew(self.token).token(self.account.token_use)
+        if not token or token == self.token:
+            return False
+        self.token = token
+        return True
+
+
+def build(settings: Settings) -> CognitoAuth:
+    from ..cognito.account import Account, injected_token
+
+    header, scheme = settings["header"], settings["scheme"]
+    injected = injected_token(settings)
+    if injected is not None:
+        return CognitoAuth(header, scheme, injected[0])
+    account = Account(settings, warn=_warn)
+    token = account.tokens().token(account.token_use)
+    if not token:
+        raise account.not_signed_in()
+    # Known to the redactor with where a fresh one comes from, so `--curl` prints
+    # $(restcli auth token PROFILE) instead of the token.
+    settings.redactor.add(token, token_reference(settings, account.token_use))
+    return CognitoAuth(header, scheme, token, account)
+
+
+def token_reference(settings: Settings, use: str) -> str:
+    """`command:restcli [--config FILE] auth token PROFILE --id|--access`."""
+    profile = settings.profile
+    words = ["restcli"]
+    if profile.file is not None and profile.file != _default_config_path():
+        words += ["--config", str(profile.file)]
+    words += ["auth", "token", profile.name, f"--{use}"]
+    return "command:" + " ".join(_quote(w) for w in words)
+
+
+def _default_config_path():
+    import os
+    import sys
+    from pathlib import Path
+
+    if sys.platform.startswith("linux"):  # as platformdirs computes it, without importing it
+        base = os.environ.get("XDG_CONFIG_HOME", "").strip() or os.path.expanduser("~/.config")
+        return Path(base) / "restcli" / "profiles.toml"
+    from ..config import default_path
+
+    return default_path()
+
+
+def _quote(word: str) -> str:
+    import re
+
+    if re.fullmatch(r"[\w@%+=:,./-]+", word):
+        return word
+    import shlex
+
+    return shlex.quote(word)
+
+
+def _warn(message: str) -> None:
+    import sys
+
+    sys.stderr.write(f"restcli: warning: {message}\n")
+
+
+MODE = Mode(name="cognito", summary="Cognito user-pool token", params=PARAMS, build=build)

@@ -1,0 +1,158 @@
+"""The token cache: one JSON file per key, private, written atomically, refreshed under a lock.
+
+Layout: `<user cache dir>/cognito/<kind>-<hash>.json` (on Linux ~/.cache/restcli/cognito/),
+directories 0700 and files 0600. The key (for tokens: pool, client and user) is stored in
+the file as well as hashed into its name; a file whose stored key differs, or that is not
+restcli's, is foreign and ignored with a warning, as is one that is not valid JSON.
+
+Writes go to a temporary file in the same directory, are fsynced and renamed over the
+entry, so a reader sees the old entry or the new one, never a torn one, and a reader needs
+no lock. Refreshing takes `<entry>.lock` (filelock), so parallel jobs sharing a home
+directory refresh once: the second finds the entry fresh when it gets the lock.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+FORMAT = "restcli-cognito-cache/1"
+LOCK_TIMEOUT = 60.0
+
+
+def default_root() -> Path:
+    return user_cache_dir() / "cognito"
+
+
+def user_cache_dir() -> Path:
+    """platformdirs' user_cache_dir("restcli"); on Linux computed as it does, without it."""
+    if sys.platform.startswith("linux"):
+        # platformdirs.unix: $XDG_CACHE_HOME (if set and not blank), else ~/.cache
+        base = os.environ.get("XDG_CACHE_HOME", "").strip() or os.path.expanduser("~/.cache")
+        return Path(base) / "restcli"
+    from platformdirs import user_cache_dir as platform_cache_dir
+
+    return Path(platform_cache_dir("restcli", appauthor=False))
+
+
+class Cache:
+    def __init__(self, root: Path | None = None, warn: Callable[[str], None] | None = None):
+        self.root = root or default_root()
+        self.warn = warn or (lambda message: None)
+
+    def path(self, key: tuple[str, ...]) -> Path:
+        digest = hashlib.sha256("\0".join(key).encode("utf-8")).hexdigest()[:32]
+        return self.root / f"{key[0]}-{digest}.json"
+
+    def read(self, key: tuple[str, ...]) -> dict[str, Any] | None:
+        path = self.path(key)
+        try:
+            raw = path.read_bytes()
+        except FileNotFoundError:
+            return None
+        except OSError as e:
+            self.warn(f"ignoring token cache entry {path}: {e.strerror}")
+            return None
+        try:
+            data = json.loads(raw)
+        except ValueError:
+            self.warn(f"ignoring corrupt token cache entry {path} (not valid JSON)")
+            return None
+        if not isinstance(data, dict) or data.get("format") != FORMAT:
+            self.warn(f"ignoring foreign token cache entry {path} (not written by restcli)")
+            return None
+        if data.get("key") != list(key):
+            self.warn(
+                f"ignoring foreign token cache entry {path} (written for another pool, "
+                "client or user)"
+            )
+            return None
+        return data
+
+    def write(self, key: tuple[str, ...], data: dict[str, Any]) -> Path:
+        path = self.path(key)
+        self.ensure_dir()
+        record = {"format": FORMAT, "key": list(key), **data}
+        import tempfile
+
+        fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".json", dir=self.root)
+        try:
+            if hasattr(os, "fchmod"):  # mkstemp makes it 0600 already; be explicit
+                os.fchmod(fd, 0o600)
+            with os.fdopen(fd, "w", encoding="utf-8") as f:
+                json.dump(record, f, indent=1, sort_keys=True)
+                f.flush()
+                os.fsync(f.fileno())
+            os.replace(tmp, path)
+        except BaseException:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+            raise
+        _fsync_dir(self.root)
+        return path
+
+    def delete(self, key: tuple[str, ...]) -> bool:
+        try:
+            self.path(key).unlink()
+        except FileNotFoundError:
+            return False
+        return True
+
+    @contextmanager
+    def lock(self, key: tuple[str, ...]) -> Iterator[None]:
+        from filelock import FileLock, Timeout
+
+        from ..errors import CredentialsError
+
+        self.ensure_dir()
+        path = self.path(key)
+        lock = FileLock(str(path.with_suffix(".lock")), timeout=LOCK_TIMEOUT, mode=0o600)
+        try:
+            lock.acquire()
+        except Timeout:
+            raise CredentialsError(
+                f"another restcli has held the token cache lock {lock.lock_file} for "
+                f"{LOCK_TIMEOUT:g} s",
+                hint="if no other restcli is running, remove that .lock file",
+            ) from None
+        try:
+            yield
+        finally:
+            lock.release()
+
+    def ensure_dir(self) -> None:
+        # Both the restcli cache dir and its cognito/ subdirectory are private (0700).
+        for d in (self.root.parent, self.root):
+            try:
+                d.mkdir(mode=0o700, parents=True, exist_ok=True)
+            except OSError as e:
+                from ..errors import CredentialsError
+
+                raise CredentialsError(f"cannot create the token cache {d}: {e.strerror}") from None
+        for d in (self.root.parent, self.root):
+            try:
+                if d.stat().st_mode & 0o077:
+                    d.chmod(0o700)
+            except OSError:
+                pass
+
+
+def _fsync_dir(path: Path) -> None:
+    # The rename is durable only once the directory is synced (best effort: not on Windows).
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)

@@ -1,0 +1,343 @@
+"""`restcli login`, `logout`, `auth status` and `auth token`: the work behind cli_auth.py.
+
+Passwords are read from a no-echo prompt when a person is at a terminal, or from stdin
+with --password-stdin; never from argv. Without either, sign-in fails at once (exit 9)
+rather than waiting for input that will never come.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from ..errors import CredentialsError, UsageError
+
+if TYPE_CHECKING:
+    from ..app import App
+    from .account import Account
+
+REVOKE_TIMEOUT = (3.0, 5.0)
+
+
+def account_for(app: "App", name: str, username: str | None = None) -> "Account":
+    from ..auth import cognito
+    from ..auth.base import Settings
+    from .account import Account
+
+    profile = app.config.profile(name)
+    return Account(Settings(profile, cognito.MODE, app.redactor), warn=app.warn, username=username)
+
+
+# -- login ---------------------------------------------------------------------------
+@dataclass
+class Answers:
+    """Answers to sign-in questions: from options and stdin, or asked at the terminal."""
+
+    app: "App"
+    profile: str
+    new_password_given: str | None = None
+    mfa_code_given: str | None = None
+
+    def new_password(self, username: str) -> str:
+        if self.new_password_given:
+            return self.new_password_given
+        if not self.app.interactive:
+            raise CredentialsError(
+                f"Cognito requires a new password for {username} (first sign-in)",
+                hint=f"run restcli login {self.profile} at a terminal, or pass "
+                "--new-password-stdin (with --password-stdin: password on the first line of "
+                "stdin, new password on the second)",
+            )
+        first = _getpass(f"New password for {username}: ")
+        if first != _getpass("Repeat the new password: "):
+            raise CredentialsError("the new passwords differ; nothing was changed")
+        self.app.redactor.add(first)
+        return first
+
+    def mfa_code(self, challenge: str, parameters: dict) -> str:
+        if self.mfa_code_given:
+            return self.mfa_code_given
+        from .signin import MFA_CHALLENGES
+
+        via = MFA_CHALLENGES.get(challenge, challenge)
+        if not self.app.interactive:
+            raise CredentialsError(
+                f"Cognito asks for an MFA code ({challenge}, from your {via})",
+                hint=f"pass --mfa-code CODE to restcli login {self.profile}",
+            )
+        dest = parameters.get("CODE_DELIVERY_DESTINATION")
+        sys.stderr.write(f"MFA code from your {via}{' (' + dest + ')' if dest else ''}: ")
+        sys.stderr.flush()
+        code = sys.stdin.readline().strip()
+        if not code:
+            raise CredentialsError("no MFA code given")
+        return code
+
+
+def _getpass(prompt: str) -> str:
+    import getpass
+
+    return getpass.getpass(prompt, stream=sys.stderr)
+
+
+def _read_stdin_lines(count: int) -> list[str]:
+    lines = sys.stdin.read().splitlines()
+    return (lines + [""] * count)[:count]
+
+
+def login(
+    app: "App",
+    name: str,
+    username: str | None,
+    password_stdin: bool,
+    new_password_stdin: bool,
+    mfa_code: str | None,
+) -> None:
+    from .awsjson import AwsError
+    from .signin import sign_in
+
+    account = account_for(app, name, username)
+    if account.machine:
+        tokens = account.store_client_credentials()
+        app.note(
+            f"profile {name!r} uses client_credentials: no sign-in needed; a token is fetched "
+            f"when a call needs one (this one is cached until {_clock(tokens.expires_at)})"
+        )
+        return
+    account.pool_id, account.client_id  # noqa: B018 - config errors before any prompt
+    user = username or account.settings["username"]
+    if not user:
+        if not app.interactive:
+            raise CredentialsError(
+                f"no user name for profile {name!r}",
+                hint=f"pass --username NAME, or add username = \"NAME\" to [profiles.{name}]",
+            )
+        sys.stderr.write("Username: ")
+        sys.stderr.flush()
+        user = sys.stdin.readline().strip()
+        if not user:
+            raise CredentialsError("no user name given")
+    # Every answer that comes from stdin is read now, before any network call.
+    new_password = None
+    if password_stdin:
+        password, new_password = _read_stdin_lines(2)
+        if not new_password_stdin:
+            new_password = None
+    elif app.interactive:
+        if new_password_stdin:
+            raise UsageError(
+                "--new-password-stdin needs --password-stdin (stdin can hold both, one per line)"
+            )
+        password = _getpass(f"Password for {user}: ")
+    else:
+        raise CredentialsError(
+            f"no password for {user}: stdin is not a terminal, so restcli will not prompt",
+            hint=f"pipe it in: printf '%s\\n' \"$PASSWORD\" | restcli login {name} "
+            f"--username {user} --password-stdin",
+        )
+    if not password:
+        raise CredentialsError("empty password")
+    if new_password_stdin and not new_password:
+        raise CredentialsError(
+            "--new-password-stdin: no new password on stdin (it goes on the line after the password)"
+        )
+    for secret in (password, new_password, mfa_code):
+        app.redactor.add(secret)
+    answers = Answers(app, name, new_password, mfa_code)
+    account._username = user
+    pool = account.userpool()
+    try:
+        result = sign_in(pool, account.flow, user, password, answers)
+    except AwsError as e:
+        raise _refused(e, name, account.flow) from None
+    except CredentialsError:
+        raise
+    except Exception as e:  # noqa: BLE001 - network trouble talking to Cognito
+        from .account import _unreachable
+
+        if sys.modules.get("requests") and isinstance(e, sys.modules["requests"].RequestException):
+            raise _unreachable(e, name, "sign in") from None
+        raise
+    tokens = account.store_login(result, user)
+    from . import claims
+
+    who = claims.read(tokens.id_token).get("cognito:username") or user
+    app.note(f"signed in to profile {name!r} as {who}; tokens cached in {account.cache_path()}")
+
+
+def _refused(e, profile: str, flow: str) -> CredentialsError:
+    detail = f"{e.code}{': ' + e.message if e.message else ''}"
+    hint = None
+    if e.code == "InvalidParameterException" and "flow not enabled" in e.message.lower():
+        other = "srp" if flow == "password" else "password"
+        hint = f'the app client does not allow this flow; set flow = "{other}" in the profile'
+    elif e.code == "NotAuthorizedException" and "secret" in e.message.lower():
+        hint = "the app client has a secret: set client_secret (a secret reference) in the profile"
+    elif e.code == "UserNotConfirmedException":
+        hint = "confirm the user first (the code Cognito sent, or the AWS console)"
+    elif e.code == "PasswordResetRequiredException":
+        hint = "reset the password in the app, then sign in again"
+    elif e.code == "CodeMismatchException":
+        hint = f"run restcli login {profile} again with a current code"
+    return CredentialsError(f"Cognito refused the sign-in: {detail}", hint=hint)
+
+
+# -- logout --------------------------------------------------------------------------
+def logout(app: "App", name: str, everywhere: bool = False) -> None:
+    from .awsjson import AwsError
+
+    account = account_for(app, name)
+    tokens = account.cached()
+    if tokens is None:
+        app.note(f"not signed in to profile {name!r}; nothing to do")
+        return
+    if not account.machine:
+        pool = account.userpool(timeout=REVOKE_TIMEOUT)
+        try:
+            if everywhere:
+                pool.global_sign_out(tokens.access_token, timeout=REVOKE_TIMEOUT)
+            elif tokens.refresh_token:
+                pool.revoke(tokens.refresh_token, timeout=REVOKE_TIMEOUT)
+        except AwsError as e:
+            what = "sign out everywhere" if everywhere else "revoke the refresh token"
+            app.warn(
+                f"could not {what} ({e.code}{': ' + e.message if e.message else ''}); "
+                "removed the cached tokens anyway"
+            )
+        except Exception as e:  # noqa: BLE001 - offline: still forget the tokens
+            from ..errors import translate
+
+            detail = getattr(translate(e), "message", None) or type(e).__name__
+            app.warn(f"could not reach Cognito ({detail}); removed the cached tokens anyway")
+    account.forget()
+    from . import identity
+
+    identity.forget(account, tokens.id_token)
+    app.note(f"signed out of profile {name!r}")
+
+
+# -- status --------------------------------------------------------------------------
+def status(app: "App", name: str) -> None:
+    from . import claims
+    from .account import injected_token
+
+    account = account_for(app, name)
+    lines: list[tuple[str, str]] = [("profile", name)]
+    injected = injected_token(account.settings)
+    if injected is not None:
+        token, source = injected
+        c = claims.read(token)
+        lines.append(("source", f"{source} (not cached)"))
+        lines += _claim_lines(c, c)
+        lines.append(("token use", str(c.get("token_use") or "(not a JWT)")))
+        if c.get("exp"):
+            lines.append(("expires", _when(float(c["exp"]))))
+        _print(lines)
+        return
+    if account.machine:
+        lines.append(("flow", f"client_credentials at {account.settings['domain']}"))
+    else:
+        lines.append(("user pool", f"{account.pool_id} (app client {account.client_id})"))
+    tokens = account.cached()
+    path = account.cache_path()
+    if tokens is None:
+        raise CredentialsError(
+            f"not signed in to Cognito for profile {name!r}"
+            + (f" (no tokens in {path})" if path else ""),
+            hint=f"run: restcli login {name}",
+        )
+    used = tokens.token(account.token_use)
+    lines += _claim_lines(claims.read(tokens.id_token), claims.read(tokens.access_token))
+    lines.append(("token use", f"{account.token_use} (sent in {account.settings['header']})"))
+    lines.append(("expires", _expiry(tokens, claims.read(used))))
+    if not account.machine:
+        lines.append(("identity id", _identity_id(account)))
+    lines.append(("cache", str(path)))
+    _print(lines)
+
+
+def _claim_lines(id_claims: dict, access_claims: dict) -> list[tuple[str, str]]:
+    """Who, scopes and groups, from the claims; never a token."""
+    out = []
+    user = id_claims.get("cognito:username") or access_claims.get("username")
+    email = id_claims.get("email")
+    if user:
+        out.append(("signed in as", f"{user} <{email}>" if email and email != user else str(user)))
+    elif access_claims.get("client_id"):
+        out.append(("client", str(access_claims["client_id"])))
+    if access_claims.get("scope"):
+        out.append(("scopes", str(access_claims["scope"])))
+    groups = id_claims.get("cognito:groups") or access_claims.get("cognito:groups")
+    if groups:
+        out.append(("groups", ", ".join(map(str, groups))))
+    return out
+
+
+def _expiry(tokens, used_claims: dict) -> str:
+    exp = float(used_claims.get("exp") or tokens.expires_at)
+    text = _when(exp)
+    if not tokens.fresh():
+        text += (
+            "; the next call refreshes it" if tokens.refresh_token or tokens.flow ==
+            "client_credentials" else "; sign in again"
+        )
+    return text
+
+
+def _when(epoch: float) -> str:
+    from datetime import datetime, timezone
+
+    stamp = datetime.fromtimestamp(epoch, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    left = epoch - time.time()
+    if left >= 0:
+        return f"{stamp} (in {_span(left)})"
+    return f"{stamp} (expired {_span(-left)} ago)"
+
+
+def _span(seconds: float) -> str:
+    seconds = int(seconds)
+    if seconds < 120:
+        return f"{seconds} s"
+    if seconds < 7200:
+        return f"{seconds // 60} min"
+    return f"{seconds // 3600} h {seconds % 3600 // 60} min"
+
+
+def _clock(epoch: float) -> str:
+    return _when(epoch).split(" (")[0]
+
+
+def _identity_id(account: "Account") -> str:
+    from . import identity
+
+    if not account.settings.profile.values.get("identity_pool_id"):
+        return "(no identity_pool_id in the profile)"
+    return identity.cached_identity_id(account) or "(none yet: made by the first iam call)"
+
+
+def _print(lines: list[tuple[str, str]]) -> None:
+    width = max(len(k) for k, _ in lines) + 1
+    for key, value in lines:
+        sys.stdout.write(f"{key + ':':<{width}} {value}\n")
+    sys.stdout.flush()
+
+
+# -- token ---------------------------------------------------------------------------
+def token(app: "App", name: str, use: str | None) -> None:
+    from .account import injected_token
+
+    account = account_for(app, name)
+    injected = injected_token(account.settings)
+    if injected is not None:
+        value = injected[0]
+    else:
+        if account.machine and use == "id":
+            raise UsageError("flow client_credentials gives an access token only; drop --id")
+        use = use or account.token_use
+        value = account.tokens().token(use)
+        if not value:
+            raise account.not_signed_in()
+    sys.stdout.write(value + "\n")
+    sys.stdout.flush()

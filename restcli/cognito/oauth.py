@@ -1,0 +1,49 @@
+"""The OAuth 2.0 client_credentials grant at a user pool's domain (machine to machine).
+
+POST https://{domain}/oauth2/token with grant_type=client_credentials, the client id and
+secret as HTTP Basic, and the scopes; the answer holds an access token only.
+"""
+
+from __future__ import annotations
+
+import os
+
+from .. import __version__
+from .awsjson import CONNECT_TIMEOUT, READ_TIMEOUT, AwsError
+
+
+def token_url(domain: str) -> str:
+    """`domain` is a host (myapp.auth.us-east-1.amazoncognito.com) or a base URL."""
+    base = domain if domain.startswith(("https://", "http://")) else f"https://{domain}"
+    return base.rstrip("/") + "/oauth2/token"
+
+
+def client_credentials(
+    domain: str, client_id: str, client_secret: str, scopes: str | None
+) -> dict:
+    """{"access_token", "expires_in", "token_type"}, or AwsError(error, description)."""
+    import requests
+
+    data = {"grant_type": "client_credentials"}
+    if scopes:
+        data["scope"] = " ".join(scopes.split())
+    resp = requests.post(
+        token_url(domain),
+        data=data,
+        auth=(client_id, client_secret),
+        headers={"User-Agent": f"restcli/{__version__}", "Accept": "application/json"},
+        timeout=(CONNECT_TIMEOUT, READ_TIMEOUT),
+        allow_redirects=False,
+        verify=os.environ.get("AWS_CA_BUNDLE") or True,
+    )
+    with resp:
+        try:
+            body = resp.json()
+        except ValueError:
+            body = None
+        if resp.status_code != 200 or not isinstance(body, dict) or "access_token" not in body:
+            if isinstance(body, dict) and body.get("error"):
+                raise AwsError(str(body["error"]), str(body.get("error_description") or ""),
+                               resp.status_code)
+            raise AwsError(f"HTTP {resp.status_code}", resp.text.strip()[:200], resp.status_code)
+        return body
