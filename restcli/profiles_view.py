@@ -54,18 +54,21 @@ def shown(value: Any, secret: bool) -> str:
 
 
 def show_profile(app: "App", name: str) -> None:
+    from . import auth
     from .auth.base import Param
-    from .config import SENSITIVE_HEADERS, all_params
+    from .config import COMMON, SENSITIVE_HEADERS, all_params
 
     _require_file(app)
     profile = app.config.profile(name)
     params: dict[str, Param] = all_params()
+    # Built-in defaults of other modes' keys are noise; their set values are shown.
+    own = {p.name for p in COMMON} | {p.name for p in auth.get(profile.mode).params}
     rows: list[tuple[str, str, str]] = [("endpoint", profile.endpoint, "profile")]
     for key, value in profile.values.items():
         if key == "endpoint":
             continue
         source = profile.sources.get(key, "")
-        if value is None and source == "built-in":
+        if source == "built-in" and (value is None or key not in own):
             continue
         rows.append((key, shown(value, params[key].secret), source))
     for h in profile.headers:

@@ -178,3 +178,12 @@ def test_completion_lists_profile_names(profiles):
     )
     assert b"keyed" in proc.stdout
     assert b"custom" not in proc.stdout
+
+
+def test_example_profiles_file_is_valid(cli):
+    from pathlib import Path
+
+    example = Path(__file__).resolve().parents[2] / "profiles.example.toml"
+    r = cli("--config", example, "config", "check")
+    assert r.code == 0, r.stderr
+    assert "7 profiles" in r.out
