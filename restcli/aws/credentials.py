@@ -19,11 +19,11 @@ mix one generation's key id with another's secret.
 from __future__ import annotations
 
 import os
-from ..record import Factory, record
 from datetime import datetime, timezone
 from typing import Any, Mapping
 
 from ..errors import CredentialsError
+from ..record import record
 
 ENV_HINT = "export AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN)"
 
@@ -59,8 +59,9 @@ class EnvSource:
 
 
 class BotoSource:
-    reads_environment = False
     """Credentials from a boto3 session; refreshable ones are refreshed by botocore."""
+
+    reads_environment = False
 
     def __init__(self, session: Any, credentials: Any, aws_profile: str | None):
         self.session = session
@@ -93,6 +94,10 @@ def load(
         frozen = from_environment(environ)
         if frozen is not None:
             return EnvSource(frozen)
+    else:
+        static = StaticProfileSource.read(aws_profile, environ)
+        if static is not None:
+            return static
     session = _boto_session(aws_profile)
     try:
         credentials = session.get_credentials()
@@ -101,6 +106,67 @@ def load(
     if credentials is None:
         raise missing(aws_profile)
     return BotoSource(session, credentials, aws_profile)
+
+
+class StaticProfileSource:
+    """A named AWS profile that holds plain keys, read without importing boto3.
+
+    botocore would return exactly these keys for such a profile; anything it would have
+    to act on (roles, SSO, credential_process, web identity) leaves the profile to it.
+    """
+
+    reads_environment = False
+    _NEEDS_BOTOCORE = frozenset({
+        "role_arn", "source_profile", "credential_source", "credential_process",
+        "sso_session", "sso_start_url", "sso_account_id", "sso_role_name",
+        "web_identity_token_file", "login_session",
+    })
+
+    def __init__(self, frozen: Frozen, region: str | None, aws_profile: str):
+        self.frozen = frozen
+        self.region = region
+        self.aws_profile = aws_profile
+        self.label = f"AWS profile {aws_profile!r}"
+
+    @classmethod
+    def read(cls, name: str, environ: Mapping[str, str]) -> "StaticProfileSource | None":
+        import configparser
+
+        home = os.path.expanduser("~")
+        config_path = environ.get("AWS_CONFIG_FILE") or os.path.join(home, ".aws", "config")
+        creds_path = environ.get("AWS_SHARED_CREDENTIALS_FILE") or os.path.join(
+            home, ".aws", "credentials"
+        )
+        sections = []
+        for path, section in ((creds_path, name), (config_path, f"profile {name}")):
+            parser = configparser.RawConfigParser()
+            try:
+                parser.read(os.path.expanduser(path), encoding="utf-8")
+            except (configparser.Error, UnicodeDecodeError):
+                return None  # botocore reports a broken file better
+            if parser.has_section(section):
+                sections.append(dict(parser.items(section)))
+            elif name == "default" and parser.has_section("default"):
+                sections.append(dict(parser.items("default")))
+            else:
+                sections.append({})
+        creds, config = sections
+        if cls._NEEDS_BOTOCORE & (set(creds) | set(config)):
+            return None
+        source = creds if creds.get("aws_access_key_id") else config
+        key = source.get("aws_access_key_id", "").strip()
+        secret = source.get("aws_secret_access_key", "").strip()
+        if not key or not secret:
+            return None
+        token = (source.get("aws_session_token") or source.get("aws_security_token") or "").strip()
+        region = (config.get("region") or "").strip() or None
+        return cls(Frozen(key, secret, token or None), region, name)
+
+    def get(self) -> Frozen:
+        return self.frozen
+
+    def profile_region(self) -> str | None:
+        return self.region
 
 
 def from_environment(environ: Mapping[str, str]) -> Frozen | None:

@@ -58,12 +58,27 @@ def test_env_fast_path_imports_neither_boto3_nor_botocore(profile):
     assert "boto3" not in names and "botocore" not in names
 
 
-def test_a_named_profile_does_load_boto3(profile):
-    # the converse, so that the check above cannot pass by not seeing imports at all
+def test_a_static_named_profile_does_not_load_boto3(profile):
     config = os.environ["AWS_CONFIG_FILE"]
     os.makedirs(os.path.dirname(config), exist_ok=True)
     with open(config, "w") as f:
         f.write("[profile dev]\naws_access_key_id = AKIDDEV\naws_secret_access_key = s\n")
+    proc = importtime(profile, "--aws-profile", "dev")
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert "Credential=AKIDDEV/" in proc.stdout
+    assert "boto3" not in imported(proc.stderr)
+
+
+def test_a_named_profile_botocore_must_resolve_does_load_boto3(profile):
+    # the converse, so that the checks above cannot pass by not seeing imports at all
+    config = os.environ["AWS_CONFIG_FILE"]
+    os.makedirs(os.path.dirname(config), exist_ok=True)
+    with open(config, "w") as f:
+        f.write(
+            "[profile dev]\ncredential_process = "
+            f"{sys.executable} -c \"print('{{\\\"Version\\\": 1, \\\"AccessKeyId\\\": \\\"AKIDDEV\\\", "
+            "\\\"SecretAccessKey\\\": \\\"s\\\"}')\"\n"
+        )
     proc = importtime(profile, "--aws-profile", "dev")
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert "Credential=AKIDDEV/" in proc.stdout

@@ -66,9 +66,37 @@ def test_named_profile_is_never_the_environment(monkeypatch):
         creds="[dev]\naws_access_key_id = AKIDDEV\naws_secret_access_key = devsecret\n",
     )
     source = credentials.load("dev")
-    assert isinstance(source, BotoSource)
     assert source.get() == Frozen("AKIDDEV", "devsecret", None)
     assert source.profile_region() == "eu-central-1"
+
+
+def test_static_profile_read_without_boto3_matches_botocore(monkeypatch):
+    import boto3
+
+    aws_files(
+        config="[profile dev]\nregion = eu-west-3\n[profile cfgonly]\naws_access_key_id = AKIDCFG\n"
+               "aws_secret_access_key = cfgsecret\naws_session_token = cfgtoken\n",
+        creds="[dev]\naws_access_key_id = AKIDDEV\naws_secret_access_key = devsecret\n"
+              "aws_session_token = devtoken\n",
+    )
+    for name in ("dev", "cfgonly"):
+        source = credentials.load(name)
+        assert isinstance(source, credentials.StaticProfileSource)
+        expected = boto3.Session(profile_name=name).get_credentials().get_frozen_credentials()
+        assert source.get() == Frozen(expected.access_key, expected.secret_key, expected.token)
+    assert credentials.load("dev").profile_region() == "eu-west-3"
+
+
+@pytest.mark.parametrize("extra", ["role_arn = arn:aws:iam::123456789012:role/r\nsource_profile = base\n",
+                                   "credential_process = /bin/false\n",
+                                   "sso_session = corp\n"])
+def test_profiles_that_need_botocore_are_left_to_it(extra):
+    aws_files(
+        config="[profile base]\naws_access_key_id = AKIDBASE\naws_secret_access_key = b\n"
+               f"[profile dev]\n{extra}",
+        creds="[dev]\naws_access_key_id = AKIDDEV\naws_secret_access_key = devsecret\n",
+    )
+    assert credentials.StaticProfileSource.read("dev", os.environ) is None
 
 
 def test_default_chain_without_a_profile_name(monkeypatch):
