@@ -35,7 +35,7 @@ class App:
 
     @cached_property
     def config_path(self) -> Path:
-        from .config import find_path
+        from .locations import find_path
 
         return find_path(self.config_option)
 

@@ -64,7 +64,7 @@ def complete_profile(ctx: typer.Context, incomplete: str) -> List[str]:
     """Profile names for shell completion: a bare TOML read, no validation, no HTTP stack."""
     import tomllib
 
-    from .config import find_path
+    from .locations import find_path
 
     root = ctx.find_root()
     try:
@@ -112,11 +112,18 @@ def _request_parameters(with_method: bool) -> list[inspect.Parameter]:
     return params
 
 
+_PARAMETERS: dict = {}
+
+
 def _request_command(method: Optional[str]):
     def command(ctx: typer.Context, **kwargs) -> None:
         _request(ctx, method or kwargs.pop("method"), **kwargs)
 
-    params = _request_parameters(with_method=method is None)
+    # One parameter list shared by the seven method commands (typer copies what it uses).
+    with_method = method is None
+    if with_method not in _PARAMETERS:
+        _PARAMETERS[with_method] = _request_parameters(with_method)
+    params = _PARAMETERS[with_method]
     command.__signature__ = inspect.Signature(params)
     command.__annotations__ = {p.name: p.annotation for p in params}
     command.__doc__ = (

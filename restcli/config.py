@@ -18,9 +18,6 @@ from . import auth
 from .auth.base import Param
 from .errors import ConfigError
 
-ENV_VAR = "RESTCLI_CONFIG"
-FILE_NAME = "profiles.toml"
-
 # Keys every profile may hold, whatever its mode. Mode keys are declared by the modes.
 COMMON = (
     Param("endpoint", "base URL of the API, stage included"),
@@ -35,21 +32,6 @@ NOT_IN_DEFAULTS = ("endpoint",)
 SENSITIVE_HEADERS = frozenset(
     {"authorization", "x-api-key", "x-amz-security-token", "cookie", "proxy-authorization"}
 )
-
-
-def default_path() -> Path:
-    from platformdirs import user_config_dir
-
-    return Path(user_config_dir("restcli", appauthor=False)) / FILE_NAME
-
-
-def find_path(explicit: str | None) -> Path:
-    """--config, then RESTCLI_CONFIG, then the user config dir; never the current directory."""
-    if explicit:
-        return Path(explicit).expanduser()
-    if os.environ.get(ENV_VAR):
-        return Path(os.environ[ENV_VAR]).expanduser()
-    return default_path()
 
 
 @record

@@ -112,7 +112,7 @@ def _default_config_path():
     if sys.platform.startswith("linux"):  # as platformdirs computes it, without importing it
         base = os.environ.get("XDG_CONFIG_HOME", "").strip() or os.path.expanduser("~/.config")
         return Path(base) / "restcli" / "profiles.toml"
-    from ..config import default_path
+    from ..locations import default_path
 
     return default_path()
 

@@ -1,0 +1,24 @@
+"""Where the profiles file is: small, so that shell completion need not load the config code."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+ENV_VAR = "RESTCLI_CONFIG"
+FILE_NAME = "profiles.toml"
+
+
+def default_path() -> Path:
+    from platformdirs import user_config_dir
+
+    return Path(user_config_dir("restcli", appauthor=False)) / FILE_NAME
+
+
+def find_path(explicit: str | None) -> Path:
+    """--config, then RESTCLI_CONFIG, then the user config dir; never the current directory."""
+    if explicit:
+        return Path(explicit).expanduser()
+    if os.environ.get(ENV_VAR):
+        return Path(os.environ[ENV_VAR]).expanduser()
+    return default_path()
