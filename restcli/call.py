@@ -88,10 +88,7 @@ def call(app: "App", method: str, api: str, path: str, items: list[str], opts: C
     # The auth first: its secrets are then known to the redactor if a header command fails.
     auth = auth_modes.build_auth(profile, mode, app.redactor)
     spec = request.build(profile, method, url, parsed, opts.data, app.redactor, USER_AGENT)
-    # Masked when shown: a mode's secret headers (not, say, SigV4's X-Amz-Date, which a
-    # user checking the clock needs to see).
-    masked = getattr(auth, "secret_headers", getattr(auth, "sensitive_headers", ()))
-    secret_names = spec.secret_header_names() | {h.lower() for h in masked}
+    secret_names = spec.masked_names(auth)
 
     client = Client(
         SendOptions(

@@ -18,7 +18,6 @@ from urllib.parse import urljoin, urlsplit
 import requests
 
 from .auth.none import NoAuth
-from .config import SENSITIVE_HEADERS
 from .errors import RedirectFailure, UsageError, translate
 from .request import RequestSpec
 
@@ -37,7 +36,6 @@ class SendOptions:
     retries: int = 2
     retry_unsafe: bool = False
     verify: bool | str = True
-    follow: bool = True
 
 
 class UserHeadersWin:
@@ -101,13 +99,12 @@ class Client:
         while True:
             resp = self._send_retrying(spec, auth)
             # A mode holding tokens may renew them once when the API says 401.
-            renew = getattr(auth, "renew_after_401", None)
-            if resp.status_code == 401 and renew is not None and not renewed:
+            if resp.status_code == 401 and not renewed:
                 renewed = True
-                if renew(resp):
+                if auth.renew_after_401(resp):
                     resp.close()
                     continue
-            if not (resp.is_redirect and self.options.follow and spec.method in FOLLOW):
+            if not (resp.is_redirect and spec.method in FOLLOW):
                 return resp
             hops += 1
             if hops > MAX_REDIRECTS:
@@ -118,19 +115,16 @@ class Client:
             if urlsplit(location).scheme not in ("http", "https"):
                 raise RedirectFailure(f"redirect to a non-HTTP URL: {location}")
             spec.url = location
-            if origin(location) != start:
+            if origin(location) != start and not isinstance(auth, NoAuth):
+                # Names from the mode's auth, before it is replaced: its own header may be
+                # one only it knows (X-My-Token), set by the mode or by the user.
+                leaving = spec.credential_names(auth)
                 auth = NoAuth()
-                for name in self._credential_headers(spec, auth):
+                for name in leaving:
                     spec.headers.pop(name, None)
                 spec.user_headers = {
-                    k: v for k, v in spec.user_headers.items() if k not in SENSITIVE_HEADERS
+                    k: v for k, v in spec.user_headers.items() if k not in leaving
                 }
-
-    @staticmethod
-    def _credential_headers(spec: RequestSpec, auth: Callable) -> set[str]:
-        names = set(SENSITIVE_HEADERS) | spec.secret_header_names()
-        names |= {h.lower() for h in getattr(auth, "sensitive_headers", ())}
-        return names
 
     def _send_retrying(self, spec: RequestSpec, auth: Callable) -> Any:
         retries = self.options.retries

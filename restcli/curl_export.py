@@ -69,12 +69,12 @@ def _dq(text: str) -> str:
 
 def to_curl(app: "App", spec: "RequestSpec", prep: Any, auth: Any, profile: str) -> str:
     q = Quoter(app)
-    native = getattr(auth, "curl_options", None)
+    native = auth.curl_options()
     skip = set(_TRANSPORT) | spec.command_header_names
     url = prep.url
     words = ["curl", "--silent", "--show-error", "--compressed"]
     if native is not None:
-        skip |= {h.lower() for h in getattr(auth, "sensitive_headers", ())}
+        skip |= {h.lower() for h in auth.sensitive_headers}
         # curl's SigV4 signer does not sort the query: hand it a sorted one.
         url = _sorted_query(url)
         if "%" in urlsplit(url).path:
@@ -88,16 +88,15 @@ def to_curl(app: "App", spec: "RequestSpec", prep: Any, auth: Any, profile: str)
     elif prep.method != "GET" or prep.body is not None:
         words += ["--request", prep.method]
     words.append(q.word(url))
-    secret_names = spec.secret_header_names() | SENSITIVE_HEADERS
-    secret_names |= {h.lower() for h in getattr(auth, "sensitive_headers", ())}
+    secret_names = spec.credential_names(auth)
     for name, value in prep.headers.items():
         if name.lower() in skip:
             continue
         line = f"{name}: {value}" if value else f"{name};"
         words += ["--header", q.word(line, secret=name.lower() in secret_names)]
     if native is not None:
-        words += native()  # already shell words, naming variables rather than values
-        if not getattr(getattr(auth, "credentials", None), "reads_environment", True):
+        words += native  # already shell words, naming variables rather than values
+        if auth.curl_needs_env_export:
             app.note(f'the command reads AWS_* variables: first run eval "$(restcli env {profile})"')
     if spec.headers_command:
         words += ["--header", f"@<({spec.headers_command})"]

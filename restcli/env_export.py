@@ -24,13 +24,13 @@ def export(app: "App", name: str, mode: str | None, overrides: dict) -> None:
         profile = profile.replace(values={**profile.values, **overrides})
     mode = mode or profile.mode
     auth = auth_modes.build_auth(profile, mode, app.redactor)
-    environment = getattr(auth, "environment", None)
+    environment = auth.environment()
     if environment is None:
         raise UsageError(
             f"auth mode {mode!r} has no credentials to export as environment variables",
             hint="restcli env is for iam profiles (restcli auth token for cognito)",
         )
-    for key, value in environment().items():
+    for key, value in environment.items():
         sys.stdout.write(f"export {key}={shlex.quote(value)}\n")
     if app.stdout_tty:
         app.warn("these are live credentials; use: eval \"$(restcli env " + name + ")\"")

@@ -55,6 +55,17 @@ class RequestSpec:
     def secret_header_names(self) -> set[str]:
         return {k for k, (_, _, secret) in self.headers.items() if secret}
 
+    def masked_names(self, auth) -> set[str]:
+        """Headers whose values are masked wherever restcli shows them."""
+        return self.secret_header_names() | {h.lower() for h in auth.secret_headers}
+
+    def credential_names(self, auth) -> set[str]:
+        """Headers that carry credentials: never sent to another origin, never exported."""
+        from .config import SENSITIVE_HEADERS
+
+        names = set(SENSITIVE_HEADERS) | self.secret_header_names()
+        return names | {h.lower() for h in auth.sensitive_headers}
+
 
 def parse_item(arg: str) -> Item:
     """`Header:value`, `Header:`, `Header;`, `name==value`, `name=value`, `name:=json`."""

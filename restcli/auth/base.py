@@ -88,15 +88,49 @@ class Settings:
         return value
 
 
-class HeaderAuth:
-    """Puts a credential in one header: API keys, custom tokens, user-pool tokens."""
+class AuthBase:
+    """What every mode's auth offers; a mode overrides what applies to it.
 
-    def __init__(self, header: str, value: str, scheme: str = ""):
-        self.header = header
-        self.value = f"{scheme} {value}" if scheme else value
+    Like requests' own auth classes, an auth is a callable that takes a prepared request
+    and returns it. The rest is optional behaviour the pipeline asks every auth about.
+    """
+
+    # Headers that carry credentials: dropped when a redirect leaves the endpoint's origin.
+    sensitive_headers: tuple[str, ...] = ()
+    # curl's native support for this auth needs AWS_* variables exported first.
+    curl_needs_env_export = False
+
+    @property
+    def secret_headers(self) -> tuple[str, ...]:
+        """Headers masked when shown; by default every sensitive one."""
+        return self.sensitive_headers
 
     def __call__(self, request: Any) -> Any:
-        request.headers[self.header] = self.value
+        return request
+
+    def renew_after_401(self, response: Any) -> bool:
+        """Refresh credentials once after the API answered 401; True to send again."""
+        return False
+
+    def curl_options(self) -> list[str] | None:
+        """Shell words for curl's own support of this auth, or None to send its headers."""
+        return None
+
+    def environment(self) -> dict[str, str] | None:
+        """The credentials as environment variables for other tools (restcli env)."""
+        return None
+
+
+class HeaderAuth(AuthBase):
+    """Puts a credential in one header: API keys, custom tokens, user-pool tokens."""
+
+    def __init__(self, header: str, token: str, scheme: str = ""):
+        self.header = header
+        self.token = token
+        self.scheme = scheme
+
+    def __call__(self, request: Any) -> Any:
+        request.headers[self.header] = f"{self.scheme} {self.token}" if self.scheme else self.token
         return request
 
     @property

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .base import Mode, Param, Settings
+from .base import HeaderAuth, Mode, Param, Settings
 
 PARAMS = (
     Param("user_pool_id", "Cognito user pool id, e.g. us-east-1_AbC123"),
@@ -50,22 +50,12 @@ PARAMS = (
 )
 
 
-class CognitoAuth:
+class CognitoAuth(HeaderAuth):
     """Sets the token header; renews the token once when the API answers 401."""
 
     def __init__(self, header: str, scheme: str, token: str, account: Any = None):
-        self.header = header
-        self.scheme = scheme
-        self.token = token
+        super().__init__(header, token, scheme)
         self.account = account  # None for an injected token: nothing to renew
-
-    def __call__(self, request: Any) -> Any:
-        request.headers[self.header] = f"{self.scheme} {self.token}" if self.scheme else self.token
-        return request
-
-    @property
-    def sensitive_headers(self) -> tuple[str, ...]:
-        return (self.header,)
 
     def renew_after_401(self, response: Any) -> bool:
         if self.account is None:

@@ -34,6 +34,8 @@ from urllib.parse import quote, unquote_to_bytes, urlsplit
 
 from requests_aws4auth import AWS4Auth
 
+from ..auth.base import AuthBase
+
 ALGORITHM = "AWS4-HMAC-SHA256"
 AMZ_DATE_FORMAT = "%Y%m%dT%H%M%SZ"
 CHUNK = 256 * 1024
@@ -208,7 +210,7 @@ def _replace_body(req: Any, data: bytes) -> None:
     req.headers["Content-Length"] = str(len(data))
 
 
-class SigV4Auth:
+class SigV4Auth(AuthBase):
     """The iam mode's auth: a request signed with credentials read for this request."""
 
     sensitive_headers = SENSITIVE_HEADERS
@@ -265,6 +267,10 @@ class SigV4Auth:
         if self.credentials.get().token:
             words += ["--header", '"X-Amz-Security-Token: ${AWS_SESSION_TOKEN}"']
         return words
+
+    @property
+    def curl_needs_env_export(self) -> bool:
+        return not self.credentials.reads_environment
 
     def __repr__(self) -> str:
         return f"SigV4Auth(region={self.region!r}, service={self.service!r})"

@@ -438,3 +438,36 @@ def test_exit_130_on_sigint_while_waiting_for_an_answer(profiles, gateway):
     assert proc.returncode == 130
     assert b"Traceback" not in err
     assert out == b""
+
+
+def test_cross_host_redirect_drops_every_credential_header(cli, write_config, gateway, monkeypatch,
+                                                          tmp_path):
+    monkeypatch.setenv("T", TOKEN)
+    monkeypatch.setenv("REF", "from-a-reference")
+    script = tmp_path / "h.py"
+    script.write_text("print('X-From-Command: cmd-secret')\n")
+    other = Gateway().start()
+    try:
+        cfg = write_config(
+            f"""
+            [profiles.c]
+            endpoint = "{gateway.url}/open"
+            auth = "token"
+            token = "env:T"
+            header = "X-My-Token"
+            headers_command = "{sys.executable} {script}"
+            [profiles.c.headers]
+            X-Ref = "env:REF"
+            X-Plain = "kept"
+            """
+        )
+        r = cli("--config", cfg, "get", "c", "/redirect", f"to=={other.url}/open/x",
+                "X-My-Token:user-value")
+        assert r.code == 0, r.stderr
+        landed = other.last
+        for name in ("x-my-token", "x-ref", "x-from-command"):
+            assert landed.header(name) is None, name
+        assert landed.header("x-plain") == "kept"
+        assert gateway.received[0].header("x-my-token") == "user-value"
+    finally:
+        other.stop()
