@@ -22,3 +22,10 @@ def find_path(explicit: str | None) -> Path:
     if os.environ.get(ENV_VAR):
         return Path(os.environ[ENV_VAR]).expanduser()
     return default_path()
+
+
+def cache_dir() -> Path:
+    """restcli's user cache dir (~/.cache/restcli on Linux): token and credential caches."""
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("restcli", appauthor=False))

@@ -72,6 +72,12 @@ class Settings:
             self.redactor.add(value, reference)
         return value
 
+    def warn(self, message: str) -> None:
+        """A one-line warning on stderr, scrubbed of every secret resolved so far."""
+        import sys
+
+        sys.stderr.write(f"restcli: warning: {self.redactor.scrub(message)}\n")
+
     def where(self, key: str) -> str:
         return f"profile {self.profile.name!r}, key {key!r}"
 
