@@ -45,27 +45,25 @@ def _run(args: list[str], application) -> int:
 
 
 def _handle(exc: BaseException, errors, application) -> int:
-    import typer
-
     report = application.error
+    # Typer is only loaded when the full CLI ran; the fast path's failures never need it.
+    typer = sys.modules.get("typer")
     if isinstance(exc, SystemExit):
         return exc.code if isinstance(exc.code, int) else 1
-    if isinstance(exc, typer.Exit):
+    if typer is not None and isinstance(exc, typer.Exit):
         return exc.exit_code
     if isinstance(exc, KeyboardInterrupt) or (
-        isinstance(exc, typer.Abort) and isinstance(exc.__cause__, KeyboardInterrupt)
+        typer is not None and isinstance(exc, typer.Abort)
     ):
+        # Click turns Ctrl-C at a prompt into Abort: interrupted, either way.
         sys.stderr.write("\nrestcli: interrupted\n")
-        return errors.INTERRUPTED
-    if isinstance(exc, typer.Abort):
-        sys.stderr.write("\nrestcli: aborted\n")
         return errors.INTERRUPTED
     if isinstance(exc, BrokenPipeError):
         # The reader went away (`| head`): stop quietly, as a signalled C tool would.
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return 141
-    if isinstance(exc, typer.TyperException):
+    if typer is not None and isinstance(exc, typer.TyperException):
         # Click's own usage errors (exit 2) and friends.
         exc.show()
         return getattr(exc, "exit_code", errors.USAGE)
@@ -73,16 +71,16 @@ def _handle(exc: BaseException, errors, application) -> int:
     if isinstance(exc, errors.RestcliError):
         report(exc.message, exc.hint)
         for problem in getattr(exc, "problems", []):
-            sys.stderr.write(f"  {problem}\n")
+            sys.stderr.write(application.redactor.scrub(f"  {problem}") + "\n")
         return exc.exit_code
     if os.environ.get("RESTCLI_DEBUG"):
         import traceback
 
-        traceback.print_exception(exc)
+        text = "".join(traceback.format_exception(exc))
+        sys.stderr.write(application.redactor.scrub(text))
+    first = str(exc).splitlines()[0] if str(exc) else ""
     report(
-        f"unexpected {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}".rstrip(
-            ": "
-        ),
+        f"unexpected {type(exc).__name__}: {first}".rstrip(": "),
         hint="set RESTCLI_DEBUG=1 for a traceback, and report it",
     )
     return errors.UNEXPECTED

@@ -34,7 +34,7 @@ class CallOptions:
     insecure: bool = False
     ca_bundle: str | None = None
     ignore_status: bool = False
-    # Profile keys set for this call only (--aws-profile, ...), validated like the file's.
+    # Profile keys set for this call only (--aws-profile, --guest).
     overrides: dict = Factory(dict)
     output: OutputOptions = Factory(OutputOptions)
 
@@ -66,6 +66,28 @@ def _check_url(url: str) -> None:
         raise errors.UsageError(f"invalid URL {url!r}: no host")
 
 
+def _check_timeout(timeout: float | None) -> None:
+    from .config import MAX_TIMEOUT
+
+    # NaN fails both comparisons: refused too. Timeouts are never off.
+    if timeout is not None and not 0 < timeout <= MAX_TIMEOUT:
+        raise errors.UsageError(f"--timeout must be more than 0 and at most {MAX_TIMEOUT:g} seconds")
+
+
+def _check_output_file(path: str) -> None:
+    """Before anything is sent: -o must name a file in a directory restcli can write to."""
+    import os
+
+    path = os.path.expanduser(path)
+    directory = os.path.dirname(os.path.abspath(path))
+    if os.path.isdir(path):
+        raise errors.UsageError(f"-o {path}: is a directory")
+    if not os.path.isdir(directory):
+        raise errors.UsageError(f"-o {path}: no directory {directory}")
+    if not os.access(directory, os.W_OK | os.X_OK):
+        raise errors.UsageError(f"-o {path}: cannot write in {directory}")
+
+
 def call(app: "App", method: str, api: str, path: str, items: list[str], opts: CallOptions) -> int:
     from . import auth as auth_modes
     from . import request
@@ -84,7 +106,10 @@ def call(app: "App", method: str, api: str, path: str, items: list[str], opts: C
         import urllib3
 
         urllib3.disable_warnings(urllib3.exceptions.InsecureRequestWarning)
-    verify = tls_verify(opts.insecure, opts.ca_bundle or profile.get("ca_bundle"))
+    verify = tls_verify(opts.insecure, opts.ca_bundle, profile.get("ca_bundle"))
+    _check_timeout(opts.timeout)
+    if opts.output.output_file:
+        _check_output_file(opts.output.output_file)
     # The auth first: its secrets are then known to the redactor if a header command fails.
     auth = auth_modes.build_auth(profile, mode, app.redactor)
     spec = request.build(profile, method, url, parsed, opts.data, app.redactor, USER_AGENT)
@@ -118,7 +143,9 @@ def call(app: "App", method: str, api: str, path: str, items: list[str], opts: C
             if not success and not opts.ignore_status:
                 # The body goes to stdout as for any response; the diagnosis to stderr.
                 _read_error_body(resp)
-            render(app, resp, opts.output)
+            # An error page never replaces the file the user asked for: it goes to stdout.
+            keep_file = success or opts.ignore_status
+            render(app, resp, opts.output if keep_file else opts.output.replace(output_file=None))
             if success or opts.ignore_status:
                 return errors.OK
             _report(app, resp)
@@ -133,8 +160,10 @@ def call(app: "App", method: str, api: str, path: str, items: list[str], opts: C
 
 
 def _read_error_body(resp) -> None:
-    # Error bodies are small; reading them first lets the hint quote the message.
-    if int(resp.headers.get("Content-Length") or 0) <= 1 << 20:
+    # A small error body read first lets the hint quote its message; one of unknown
+    # length (chunked) is left to stream.
+    length = resp.headers.get("Content-Length")
+    if length is not None and length.isdigit() and int(length) <= 1 << 20:
         resp.content  # noqa: B018
 
 

@@ -18,7 +18,7 @@ from urllib.parse import urljoin, urlsplit
 import requests
 
 from .auth.none import NoAuth
-from .errors import RedirectFailure, UsageError, translate
+from .errors import ConfigError, RedirectFailure, UsageError, translate
 from .request import RequestSpec
 
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
@@ -207,14 +207,17 @@ def _parse_retry_after(value: str) -> float | None:
     return max(0.0, when.timestamp() - time.time())
 
 
-def tls_verify(insecure: bool, ca_bundle: str | None) -> bool | str:
+def tls_verify(insecure: bool, ca_bundle: str | None, from_profile: str | None = None) -> bool | str:
+    """TLS verification: on, or with a CA bundle; off only when asked (the caller warns)."""
     if insecure:
         return False
-    if ca_bundle:
-        import os
+    import os
 
-        path = os.path.expanduser(ca_bundle)
-        if not os.path.isfile(path):
-            raise UsageError(f"CA bundle not found: {path}")
-        return path
+    for path, error in ((ca_bundle, UsageError), (from_profile, ConfigError)):
+        if path:
+            path = os.path.expanduser(path)
+            if not os.path.isfile(path):
+                where = "--ca-bundle" if error is UsageError else "the profile's ca_bundle"
+                raise error(f"CA bundle not found: {path} ({where})")
+            return path
     return True

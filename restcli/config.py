@@ -6,7 +6,6 @@ the line where one is known, the profile and the key.
 
 from __future__ import annotations
 
-import os
 import re
 import stat
 import sys
@@ -29,6 +28,10 @@ COMMON = (
     Param("ca_bundle", "CA certificates file for TLS verification"),
 )
 NOT_IN_DEFAULTS = ("endpoint",)
+URL_DEFAULTS = ("timeout", "retries", "ca_bundle")
+# Timeouts are always on, and retries bounded, so a script never waits unboundedly.
+MAX_TIMEOUT = 3600.0
+MAX_RETRIES = 10
 SENSITIVE_HEADERS = frozenset(
     {"authorization", "x-api-key", "x-amz-security-token", "cookie", "proxy-authorization"}
 )
@@ -94,7 +97,9 @@ class Config:
             if url == base or url.startswith(base + "/") or url.startswith(base + "?"):
                 return profile
         values = {p.name: p.default for p in all_params().values()}
-        values.update({k: v for k, v in self.defaults.items() if k != "headers"})
+        # Transport settings only: defaults' headers, headers_command and credentials
+        # belong to the APIs the profiles name.
+        values.update({k: v for k, v in self.defaults.items() if k in URL_DEFAULTS})
         values["auth"] = "none"
         return Profile(name=url, endpoint=url, values=values, file=None)
 
@@ -211,8 +216,10 @@ class Validator:
                 self.check_endpoint(table, value)
             elif key == "headers":
                 self.check_headers(table, value)
-            elif key in ("timeout", "retries") and value < 0:
-                self.problem(table, key, "must not be negative")
+            elif key == "timeout" and not 0 < value <= MAX_TIMEOUT:
+                self.problem(table, key, f"must be more than 0 and at most {MAX_TIMEOUT:g} seconds")
+            elif key == "retries" and not 0 <= value <= MAX_RETRIES:
+                self.problem(table, key, f"must be from 0 to {MAX_RETRIES}")
             elif param.secret and not _is_ref(value) and value:
                 self.literal_secrets.append(".".join(table + (key,)))
 
@@ -227,6 +234,10 @@ class Validator:
             return
         if parts.scheme not in ("http", "https") or not parts.hostname:
             self.problem(table, "endpoint", f"must be an http(s) URL, not {value!r}")
+        elif parts.username is not None or parts.password is not None:
+            self.problem(
+                table, "endpoint", "must not hold credentials (user:password@); use an auth mode"
+            )
         elif parts.query or parts.fragment:
             self.problem(table, "endpoint", "must not hold a query or fragment")
 

@@ -84,6 +84,9 @@ def translate(exc: BaseException) -> BaseException:
     """
     if isinstance(exc, RestcliError):
         return exc
+    if isinstance(exc, ValueError) and "Invalid header" in str(exc):
+        # http.client's check of a header value: a control character typed by the user.
+        return UsageError("a header name or value holds a line break or control character")
     requests = sys.modules.get("requests")
     if requests is None or not isinstance(exc, requests.RequestException):
         return exc

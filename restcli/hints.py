@@ -54,13 +54,13 @@ def _message(resp: Any) -> str:
     """API Gateway error bodies are small JSON objects with a message field."""
     if "json" not in (resp.headers.get("Content-Type") or ""):
         return ""
+    length = resp.headers.get("Content-Length")
+    if length is None or not length.isdigit() or int(length) > 65536:
+        return ""
     try:
         import json
 
-        body = resp.content
-        if len(body) > 65536:
-            return ""
-        data = json.loads(body)
+        data = json.loads(resp.content)
     except (ValueError, RuntimeError):
         return ""
     if isinstance(data, dict):

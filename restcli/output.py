@@ -21,6 +21,8 @@ if TYPE_CHECKING:
     from .app import App
 
 CHUNK = 64 * 1024
+# Response headers that can carry credentials back (a session, an echoed authorization).
+RESPONSE_SECRETS = frozenset({"set-cookie", "x-amzn-remapped-authorization"})
 PRETTY_LIMIT = 16 * 1024 * 1024
 _SIGV4 = re.compile(r"^(AWS4-HMAC-SHA256 Credential=[^,]+,\s*SignedHeaders=[^,]+,\s*Signature=)(\S+)")
 
@@ -85,7 +87,7 @@ def print_response_head(app: "App", resp: Any, stream=None) -> None:
     stream = stream or sys.stderr
     lines = [f"HTTP/{_version(resp)} {resp.status_code} {resp.reason or ''}".rstrip()]
     for name, value in resp.headers.items():
-        lines.append(f"{name}: {display_header(name, value)}")
+        lines.append(f"{name}: {display_header(name, value, RESPONSE_SECRETS)}")
     stream.write(app.redactor.scrub("\n".join(lines)) + "\n\n")
     stream.flush()
 
@@ -175,14 +177,13 @@ def _pretty(app: "App", resp: Any) -> None:
     app.out.print(status, style=f"bold {style}", markup=False, highlight=False)
     if resp.request.method == "HEAD":
         return
-    length = int(resp.headers.get("Content-Length") or 0)
-    if length > PRETTY_LIMIT:
-        app.out.print(f"[body: {length} bytes; save it with -o FILE]", markup=False)
+    body = _read_up_to(resp, PRETTY_LIMIT)
+    if body is None:
+        app.out.print(f"[body over {PRETTY_LIMIT} bytes; save it with -o FILE]", markup=False)
         return
-    body = resp.content
     if not body:
         return
-    if len(body) > PRETTY_LIMIT or _is_binary(body):
+    if _is_binary(body):
         app.out.print(f"[binary body: {len(body)} bytes; save it with -o FILE]", markup=False)
         return
     text = body.decode(resp.encoding or "utf-8", "replace") if resp.encoding else _decode(body)
@@ -200,6 +201,19 @@ def _pretty(app: "App", resp: Any) -> None:
                 pass
     sys.stdout.write(text if text.endswith("\n") else text + "\n")
     sys.stdout.flush()
+
+
+def _read_up_to(resp: Any, limit: int) -> bytes | None:
+    """The body if it is at most `limit` bytes (None if longer), never holding more."""
+    length = resp.headers.get("Content-Length")
+    if length is not None and length.isdigit() and int(length) > limit:
+        return None
+    data = bytearray()
+    for chunk in resp.iter_content(CHUNK):
+        data += chunk
+        if len(data) > limit:
+            return None
+    return bytes(data)
 
 
 def _decode(body: bytes) -> str:

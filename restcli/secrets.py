@@ -24,6 +24,19 @@ def resolve(value: str, where: str) -> str:
     """Resolve a reference (or return a literal). `where` names profile and key for errors."""
     if not isinstance(value, str):
         return value
+    resolved = _resolve(value, where)
+    # A value goes into a header: a line break or NUL would be refused by the HTTP layer
+    # with the value in its message. Trailing ones (a secret pasted with its newline) go.
+    resolved = resolved.rstrip("\r\n")
+    if any(c in resolved for c in "\r\n\0"):
+        raise CredentialsError(
+            f"the value contains a line break or NUL character ({where})",
+            hint="a header value must be one line; check how the secret was stored",
+        )
+    return resolved
+
+
+def _resolve(value: str, where: str) -> str:
     if value.startswith("env:"):
         name = value[4:]
         if name not in os.environ:
@@ -41,7 +54,7 @@ def resolve(value: str, where: str) -> str:
             raise CredentialsError(f"cannot read {path}: {e.strerror} ({where})") from None
         except UnicodeDecodeError:
             raise CredentialsError(f"{path} is not UTF-8 text ({where})") from None
-        return text.rstrip("\r\n")
+        return text
     if value.startswith("command:"):
         return run_command(value[8:], where)
     return value
@@ -108,6 +121,10 @@ class Redactor:
     def scrub(self, text: str) -> str:
         for v in sorted(self.values, key=len, reverse=True):
             # Very short values would scrub ordinary words; they are masked where shown.
-            if len(v) >= 4 and v in text:
-                text = text.replace(v, mask(v))
+            if len(v) < 4:
+                continue
+            # Also the forms a library's message may quote: repr of the str and the bytes.
+            for form in {v, repr(v)[1:-1], repr(v.encode("utf-8", "replace"))[2:-1]}:
+                if form in text:
+                    text = text.replace(form, mask(v))
         return text

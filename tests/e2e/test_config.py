@@ -86,7 +86,7 @@ def test_every_problem_reported_at_once(cli, write_config):
     assert "profiles.b: missing required key 'endpoint'" in err
     assert "profiles.b.auth: unknown auth mode 'tokn'; did you mean 'token'?" in err
     assert "profiles.c.endpoint: must be an http(s) URL" in err
-    assert "profiles.c.retries: must not be negative" in err
+    assert "profiles.c.retries: must be from 0 to 10" in err
     assert "profiles.c.headers.Bad Name: is not a valid header name" in err
     assert "profiles.c.headers.X-Num: header values must be strings" in err
     assert "profile: unknown table; did you mean 'profiles'?" in err
