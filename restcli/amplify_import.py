@@ -131,6 +131,8 @@ def _native(data: dict) -> list[Found]:
     for name, api in apis.items():
         if not isinstance(api, dict) or api.get("endpointType", "REST") != "REST":
             continue  # GraphQL APIs are not REST APIs
+        if not isinstance(api.get("endpoint"), str):
+            continue
         mode = NATIVE_MODES.get(str(api.get("authorizationType", "")).upper())
         found.append(Found(name, api["endpoint"], api.get("region"), mode, dict(settings)))
     return found
@@ -237,7 +239,9 @@ def run(
         else:
             action = "skip (exists; --force replaces)"
         rows.append((name, table["endpoint"], table["auth"], action))
-    _print_plan(app, rows)
+    from .output import print_table
+
+    print_table(app, ("profile", "endpoint", "auth", "action"), rows)
     if dry_run:
         return
     todo = {name: planned[name] for name, *_, action in rows if not action.startswith("skip")}
@@ -251,18 +255,3 @@ def run(
         return f"wrote {len(todo)} profile{'s' if len(todo) != 1 else ''} to {app.config_path}"
 
     edit(app, change)
-
-
-def _print_plan(app: "App", rows: list[tuple[str, str, str, str]]) -> None:
-    if app.stdout_tty:
-        from rich.table import Table
-
-        table = Table("profile", "endpoint", "auth", "action", box=None, header_style="bold")
-        for row in rows:
-            table.add_row(*row)
-        app.out.print(table)
-        return
-    import sys
-
-    for row in rows:
-        sys.stdout.write("\t".join(row) + "\n")

@@ -75,6 +75,12 @@ def complete_profile(ctx: typer.Context, incomplete: str) -> List[str]:
     return [n for n in names if isinstance(n, str) and n.startswith(incomplete)]
 
 
+# A profile that exists: completed from the profiles file.
+ProfileName = Annotated[
+    str, typer.Argument(metavar="PROFILE", autocompletion=complete_profile, show_default=False)
+]
+
+
 def _request(ctx: typer.Context, method: str, api: str, path: str, items, **values) -> None:
     """Send a request with any METHOD."""
     from .call import call
@@ -150,7 +156,7 @@ def profiles_list(ctx: typer.Context) -> None:
 @profiles_app.command("show")
 def profiles_show(
     ctx: typer.Context,
-    name: Annotated[str, typer.Argument(autocompletion=complete_profile, show_default=False)],
+    name: ProfileName,
 ) -> None:
     """Effective settings of a profile, where each came from; secrets redacted."""
     from .profiles_view import show_profile
@@ -197,7 +203,7 @@ def profiles_add(
 @profiles_app.command("set")
 def profiles_set(
     ctx: typer.Context,
-    name: Annotated[str, typer.Argument(metavar="NAME", autocompletion=complete_profile, show_default=False)],
+    name: ProfileName,
     key: Annotated[str, typer.Argument(metavar="KEY", help="A key, or headers.NAME.", show_default=False)],
     value: Annotated[str, typer.Argument(metavar="VALUE", show_default=False)],
     literal: LiteralOption = False,
@@ -211,7 +217,7 @@ def profiles_set(
 @profiles_app.command("unset")
 def profiles_unset(
     ctx: typer.Context,
-    name: Annotated[str, typer.Argument(metavar="NAME", autocompletion=complete_profile, show_default=False)],
+    name: ProfileName,
     key: Annotated[str, typer.Argument(metavar="KEY", show_default=False)],
 ) -> None:
     """Remove one key from a profile."""
@@ -223,7 +229,7 @@ def profiles_unset(
 @profiles_app.command("remove")
 def profiles_remove(
     ctx: typer.Context,
-    name: Annotated[str, typer.Argument(metavar="NAME", autocompletion=complete_profile, show_default=False)],
+    name: ProfileName,
 ) -> None:
     """Remove a profile."""
     from .profiles_edit import remove
@@ -234,7 +240,7 @@ def profiles_remove(
 @profiles_app.command("rename")
 def profiles_rename(
     ctx: typer.Context,
-    old: Annotated[str, typer.Argument(metavar="OLD", autocompletion=complete_profile, show_default=False)],
+    old: ProfileName,
     new: Annotated[str, typer.Argument(metavar="NEW", show_default=False)],
 ) -> None:
     """Rename a profile."""
@@ -272,7 +278,7 @@ def import_amplify(
 @app.command("env")
 def env_command(
     ctx: typer.Context,
-    name: Annotated[str, typer.Argument(metavar="PROFILE", autocompletion=complete_profile, show_default=False)],
+    name: ProfileName,
     auth: Annotated[Optional[str], typer.Option("--auth", metavar="MODE", help="Auth mode to resolve.")] = None,
     aws_profile: Annotated[Optional[str], typer.Option("--aws-profile", metavar="NAME", help="AWS profile.")] = None,
     guest: Annotated[bool, typer.Option("--guest", help="Identity pool: the unauthenticated role.")] = False,

@@ -19,7 +19,7 @@ import requests
 
 from .auth.none import NoAuth
 from .errors import ConfigError, RedirectFailure, UsageError, translate
-from .request import RequestSpec
+from .request import RequestSpec, seekable
 
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
 IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE"})
@@ -130,7 +130,7 @@ class Client:
         retries = self.options.retries
         may_retry = spec.method in IDEMPOTENT or self.options.retry_unsafe
         # A body read from stdin cannot be sent twice.
-        if spec.body is not None and not isinstance(spec.body, bytes) and not _seekable(spec.body):
+        if spec.body is not None and not isinstance(spec.body, bytes) and not seekable(spec.body):
             may_retry = False
         attempt = 0
         while True:
@@ -171,13 +171,6 @@ class Client:
 
     def close(self) -> None:
         self.session.close()
-
-
-def _seekable(body: Any) -> bool:
-    try:
-        return body.seekable()
-    except (AttributeError, OSError, ValueError):
-        return False
 
 
 def _is_connection_error(e: Exception) -> bool:

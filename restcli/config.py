@@ -16,6 +16,7 @@ from typing import Any, Mapping
 from . import auth
 from .auth.base import Param
 from .errors import ConfigError
+from .request import valid_header_name
 
 # Keys every profile may hold, whatever its mode. Mode keys are declared by the modes.
 COMMON = (
@@ -245,7 +246,7 @@ class Validator:
         for name, value in headers.items():
             if not isinstance(value, str):
                 self.problem(table + ("headers",), name, "header values must be strings")
-            elif not re.fullmatch(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+", name):
+            elif not valid_header_name(name):
                 self.problem(table + ("headers",), name, "is not a valid header name")
             elif "\n" in value or "\r" in value:
                 self.problem(table + ("headers",), name, "header values must be one line")

@@ -7,6 +7,7 @@ that curl can do natively (SigV4) offers `curl_options()` instead of its headers
 
 from __future__ import annotations
 
+import os
 import re
 import shlex
 from typing import TYPE_CHECKING, Any
@@ -26,10 +27,12 @@ def shell_expression(reference: str | None, fallback: str) -> str:
     """The shell form of a secret reference, for use inside double quotes."""
     if reference and reference.startswith("env:"):
         return "${" + reference[4:] + "}"
+    # A command substitution is parsed afresh even inside double quotes: the words only
+    # need quoting as restcli itself splits them (shlex, no shell).
     if reference and reference.startswith("file:"):
-        return "$(cat " + shlex.quote(reference[5:]).replace('"', '\\"') + ")"
+        return "$(cat " + shlex.quote(os.path.expanduser(reference[5:])) + ")"
     if reference and reference.startswith("command:"):
-        return "$(" + reference[8:].replace('"', '\\"') + ")"
+        return "$(" + shlex.join(shlex.split(reference[8:])) + ")"
     return "${" + fallback + "}"
 
 

@@ -35,6 +35,20 @@ class OutputOptions:
     filter_expr: str | None = None
 
 
+def print_table(app: "App", columns: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
+    """A table on a terminal; tab-separated lines into a pipe, for cut and awk."""
+    if app.stdout_tty:
+        from rich.table import Table
+
+        table = Table(*columns, box=None, header_style="bold")
+        for row in rows:
+            table.add_row(*row)
+        app.out.print(table)
+        return
+    for row in rows:
+        sys.stdout.write("\t".join(row) + "\n")
+
+
 def display_header(name: str, value: str, secret_names: Iterable[str] = ()) -> str:
     """A header value fit to print: secrets masked, a SigV4 scope kept readable."""
     lname = name.lower()
@@ -236,23 +250,16 @@ def _is_binary(body: bytes) -> bool:
 
 
 def save(app: "App", resp: Any, path: str) -> None:
-    """Stream the body to a temporary file beside PATH; rename only when complete."""
-    import tempfile
+    """Stream the body to PATH, which appears only once the body is complete."""
+    from .atomic import replacing
 
     path = os.path.expanduser(path)
-    directory = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{os.path.basename(path)}.", suffix=".part")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            chunks = resp.iter_content(CHUNK)
-            if app.stderr_tty:
-                chunks = _with_progress(app, resp, chunks)
-            for chunk in chunks:
-                f.write(chunk)
-        os.replace(tmp, path)
-    except BaseException:
-        _unlink(tmp)
-        raise
+    with replacing(path) as f:
+        chunks = resp.iter_content(CHUNK)
+        if app.stderr_tty:
+            chunks = _with_progress(app, resp, chunks)
+        for chunk in chunks:
+            f.write(chunk)
     if app.stderr_tty:
         app.note(f"saved {resp.status_code} response body to {path}")
 
@@ -273,10 +280,3 @@ def _with_progress(app: "App", resp: Any, chunks: Iterable[bytes]) -> Iterable[b
         for chunk in chunks:
             progress.update(task, advance=len(chunk))
             yield chunk
-
-
-def _unlink(path: str) -> None:
-    try:
-        os.unlink(path)
-    except OSError:
-        pass

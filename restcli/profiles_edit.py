@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import re
 import stat
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
@@ -63,27 +62,15 @@ def edit(app: "App", change: Callable[[dict], str]) -> None:
 
 
 def _write(path: Path, text: str, previous: str | None) -> None:
+    from .atomic import replacing
+
     mode = stat.S_IMODE(path.stat().st_mode) if previous is not None else 0o600
+    writes = [(path, text)]
     if previous is not None:
-        _atomic(Path(f"{path}.bak"), previous, mode)
-    _atomic(path, text, mode)
-
-
-def _atomic(path: Path, text: str, mode: int) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-            f.flush()
-            os.fchmod(f.fileno(), mode)
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+        writes.insert(0, (Path(f"{path}.bak"), previous))
+    for target, content in writes:
+        with replacing(target, mode) as f:
+            f.write(content.encode("utf-8"))
 
 
 def _profiles(doc: dict) -> dict:
@@ -132,8 +119,6 @@ def typed_value(key: str, raw: str, literal: bool) -> Any:
             return int(raw) if param.kind is int or raw.lstrip("-").isdigit() else float(raw)
         except ValueError:
             raise UsageError(f"{key} takes a number, not {raw!r}") from None
-    if param.kind is list:
-        return [part.strip() for part in raw.split(",") if part.strip()]
     return raw
 
 

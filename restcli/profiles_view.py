@@ -27,18 +27,11 @@ def _require_file(app: "App") -> None:
 
 
 def list_profiles(app: "App") -> None:
+    from .output import print_table
+
     _require_file(app)
     rows = [(p.name, p.endpoint, p.mode) for p in app.config.profiles.values()]
-    if app.stdout_tty:
-        from rich.table import Table
-
-        table = Table("profile", "endpoint", "auth", box=None, header_style="bold")
-        for row in rows:
-            table.add_row(*row)
-        app.out.print(table)
-        return
-    for row in rows:
-        sys.stdout.write("\t".join(row) + "\n")
+    print_table(app, ("profile", "endpoint", "auth"), rows)
 
 
 def shown(value: Any, secret: bool) -> str:

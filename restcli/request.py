@@ -114,8 +114,12 @@ def _unescape(s: str) -> str:
     return re.sub(r"\\([:=;\\])", r"\1", s)
 
 
+def valid_header_name(name: str) -> bool:
+    return _HEADER_NAME.fullmatch(name) is not None
+
+
 def _check_header_name(name: str) -> None:
-    if not _HEADER_NAME.fullmatch(name):
+    if not valid_header_name(name):
         raise UsageError(f"invalid header name {name!r}")
 
 
@@ -155,30 +159,33 @@ def join_url(endpoint: str, path: str) -> str:
 
 def escape_path(path: str) -> str:
     """Percent-encode (UTF-8) characters not allowed in a path; keep existing escapes."""
-    out = []
-    i = 0
-    while i < len(path):
-        if path[i] == "%" and _ESCAPE.match(path, i):
-            out.append(path[i : i + 3].upper())
-            i += 3
-            continue
-        out.append(quote(path[i], safe=_PATH_SAFE))
-        i += 1
-    return "".join(out)
+    return _escape(path, _PATH_SAFE)
 
 
 def escape_query_text(query: str) -> str:
     """A query typed inside PATH: keep its structure and escapes, encode the rest."""
+    return _escape(query, _QUERY_SAFE + "=&")
+
+
+def _escape(text: str, safe: str) -> str:
     out = []
     i = 0
-    while i < len(query):
-        if query[i] == "%" and _ESCAPE.match(query, i):
-            out.append(query[i : i + 3].upper())
+    while i < len(text):
+        if text[i] == "%" and _ESCAPE.match(text, i):
+            out.append(text[i : i + 3].upper())
             i += 3
             continue
-        out.append(quote(query[i], safe=_QUERY_SAFE + "=&"))
+        out.append(quote(text[i], safe=safe))
         i += 1
     return "".join(out)
+
+
+def seekable(body: Any) -> bool:
+    """Whether a body can be read again (for a retry, or after hashing it to sign)."""
+    try:
+        return bool(body.seekable())
+    except (AttributeError, OSError, ValueError):
+        return False
 
 
 def encode_query(pairs: list[tuple[str, str]]) -> str:
@@ -194,28 +201,14 @@ def add_query(url: str, pairs: list[tuple[str, str]]) -> str:
 
 def run_headers_command(cmd: str, where: str) -> list[tuple[str, str]]:
     """Amplify's `headers: async () => ({...})`, as a program printing `Name: value` lines."""
-    import shlex
-    import subprocess
+    from .secrets import run_command
 
-    try:
-        argv = shlex.split(cmd)
-        proc = subprocess.run(
-            argv, stdin=subprocess.DEVNULL, capture_output=True, timeout=60, check=False
-        )
-    except (ValueError, OSError, subprocess.TimeoutExpired) as e:
-        raise CredentialsError(f"headers_command failed: {e} ({where})") from None
-    if proc.returncode != 0:
-        err = proc.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise CredentialsError(
-            f"headers_command {argv[0]} exited with status {proc.returncode} ({where})"
-            + (f": {err[-1]}" if err else "")
-        )
     headers = []
-    for line in proc.stdout.decode("utf-8", "replace").splitlines():
+    for line in run_command(cmd, where).splitlines():
         if not line.strip():
             continue
         name, sep, value = line.partition(":")
-        if not sep or not _HEADER_NAME.fullmatch(name.strip()):
+        if not sep or not valid_header_name(name.strip()):
             raise CredentialsError(
                 f"headers_command printed a line that is not 'Name: value' ({where})"
             )

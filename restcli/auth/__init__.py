@@ -24,31 +24,19 @@ _MODULES = {
 NAMES = tuple(_MODULES)
 
 
-def available() -> tuple[str, ...]:
-    return tuple(n for n in NAMES if _load(n) is not None)
-
-
-def _load(name: str) -> "Mode | None":
-    try:
-        module = importlib.import_module(f"{__name__}.{_MODULES[name]}")
-    except ModuleNotFoundError as e:
-        if e.name == f"{__name__}.{_MODULES[name]}":
-            return None  # a mode not built yet
-        raise
-    return module.MODE
+def _load(name: str) -> "Mode":
+    # Mode modules declare their parameters at import and defer anything heavy to build().
+    return importlib.import_module(f"{__name__}.{_MODULES[name]}").MODE
 
 
 def get(name: str) -> "Mode":
-    mode = _load(name) if name in _MODULES else None
-    if mode is None:
-        raise ConfigError(
-            f"unknown auth mode {name!r}", hint="known modes: " + ", ".join(available())
-        )
-    return mode
+    if name not in _MODULES:
+        raise ConfigError(f"unknown auth mode {name!r}", hint="known modes: " + ", ".join(NAMES))
+    return _load(name)
 
 
 def all_modes() -> list["Mode"]:
-    return [m for m in (_load(n) for n in NAMES) if m is not None]
+    return [_load(n) for n in NAMES]
 
 
 def build_auth(profile: "Profile", mode_name: str, redactor: "Redactor") -> "Auth":

@@ -35,6 +35,7 @@ from urllib.parse import quote, unquote_to_bytes, urlsplit
 from requests_aws4auth import AWS4Auth
 
 from ..auth.base import AuthBase
+from ..request import seekable
 
 ALGORITHM = "AWS4-HMAC-SHA256"
 AMZ_DATE_FORMAT = "%Y%m%dT%H%M%SZ"
@@ -179,7 +180,7 @@ def payload_sha256(req: Any) -> str:
     if isinstance(body, (bytes, bytearray, memoryview)):
         return hashlib.sha256(body).hexdigest()
     if hasattr(body, "read"):
-        if _seekable(body):
+        if seekable(body):
             digest = hashlib.sha256()
             start = body.tell()
             while True:
@@ -195,13 +196,6 @@ def payload_sha256(req: Any) -> str:
     # A stream that cannot be rewound is signed and sent from memory.
     _replace_body(req, data)
     return hashlib.sha256(data).hexdigest()
-
-
-def _seekable(body: Any) -> bool:
-    try:
-        return bool(body.seekable())
-    except (AttributeError, OSError, ValueError):
-        return False
 
 
 def _replace_body(req: Any, data: bytes) -> None:

@@ -1,0 +1,44 @@
+"""Writing a file so that readers see the old one or the complete new one, never a part.
+
+A temporary file beside the target, flushed to disk, then renamed over it; on any failure
+(a broken download, Ctrl-C, a full disk) the temporary file is removed and the target
+is untouched.
+"""
+
+from __future__ import annotations
+
+import os
+from contextlib import contextmanager
+from typing import BinaryIO, Iterator
+
+
+@contextmanager
+def replacing(path: str | os.PathLike, mode: int | None = None) -> Iterator[BinaryIO]:
+    """Yield a binary file that becomes `path` when the block ends without an error.
+
+    `mode` None gives what creating the file would (0666 less the umask).
+    """
+    import tempfile
+
+    path = os.fspath(path)
+    directory, name = os.path.split(os.path.abspath(path))
+    fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{name}.", suffix=".part")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            yield f
+            f.flush()
+            os.fchmod(f.fileno(), _default_mode() if mode is None else mode)
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def _default_mode() -> int:
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
