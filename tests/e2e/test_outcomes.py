@@ -471,3 +471,58 @@ def test_cross_host_redirect_drops_every_credential_header(cli, write_config, ga
         assert gateway.received[0].header("x-my-token") == "user-value"
     finally:
         other.stop()
+
+
+def _run_with_ptys(args, env_changes, stdout_tty=True, stderr_tty=False):
+    import pty
+
+    env = {**os.environ, "COLUMNS": "120", **env_changes}
+    env = {k: v for k, v in env.items() if v is not None}
+    masters, kwargs = [], {}
+    for name, wanted in (("stdout", stdout_tty), ("stderr", stderr_tty)):
+        if wanted:
+            master, slave = pty.openpty()
+            masters.append((name, master, slave))
+            kwargs[name] = slave
+        else:
+            kwargs[name] = subprocess.PIPE
+    proc = subprocess.Popen([sys.executable, "-m", "restcli", *args], stdin=subprocess.DEVNULL,
+                            env=env, **kwargs)
+    out = {}
+    for name, master, slave in masters:
+        os.close(slave)
+    for name, master, _ in masters:
+        chunks = []
+        while True:
+            try:
+                data = os.read(master, 65536)
+            except OSError:
+                break
+            if not data:
+                break
+            chunks.append(data)
+        os.close(master)
+        out[name] = b"".join(chunks).decode("utf-8", "replace")
+    proc.wait(timeout=30)
+    return proc.returncode, out
+
+
+def test_colour_on_a_terminal_and_no_color_honoured(profiles, gateway):
+    colour = re.compile(r"\x1b\[[0-9;]*3[0-9][;m]")
+    code, out = _run_with_ptys(["get", "open", "/x"], {"NO_COLOR": None, "TERM": "xterm-256color"})
+    assert code == 0
+    assert colour.search(out["stdout"]), out["stdout"][:300]
+    code, out = _run_with_ptys(["get", "open", "/x"], {"NO_COLOR": "1", "TERM": "xterm-256color"})
+    assert code == 0
+    assert not colour.search(out["stdout"])
+    assert '"method": "GET"' in out["stdout"]
+
+
+def test_download_progress_on_a_terminal(profiles, gateway, tmp_path):
+    target = tmp_path / "big.bin"
+    code, out = _run_with_ptys(["get", "open", "/bytes", "n==2000000", "-o", str(target)],
+                               {"NO_COLOR": "1"}, stdout_tty=False, stderr_tty=True)
+    assert code == 0
+    assert target.stat().st_size == 2_000_000
+    assert f"saved 200 response body to {target}" in out["stderr"]
+    assert "━" in out["stderr"] or "MB" in out["stderr"]  # the bar was drawn
