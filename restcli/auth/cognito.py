@@ -74,7 +74,7 @@ def build(settings: Settings) -> CognitoAuth:
     injected = injected_token(settings)
     if injected is not None:
         return CognitoAuth(header, scheme, injected[0])
-    account = Account(settings, warn=_warn)
+    account = Account(settings, warn=settings.warn)
     token = account.tokens().token(account.token_use)
     if not token:
         raise account.not_signed_in()
@@ -86,25 +86,14 @@ def build(settings: Settings) -> CognitoAuth:
 
 def token_reference(settings: Settings, use: str) -> str:
     """`command:restcli [--config FILE] auth token PROFILE --id|--access`."""
+    from ..locations import default_path
+
     profile = settings.profile
     words = ["restcli"]
-    if profile.file is not None and profile.file != _default_config_path():
+    if profile.file is not None and profile.file != default_path():
         words += ["--config", str(profile.file)]
     words += ["auth", "token", profile.name, f"--{use}"]
     return "command:" + " ".join(_quote(w) for w in words)
-
-
-def _default_config_path():
-    import os
-    import sys
-    from pathlib import Path
-
-    if sys.platform.startswith("linux"):  # as platformdirs computes it, without importing it
-        base = os.environ.get("XDG_CONFIG_HOME", "").strip() or os.path.expanduser("~/.config")
-        return Path(base) / "restcli" / "profiles.toml"
-    from ..locations import default_path
-
-    return default_path()
 
 
 def _quote(word: str) -> str:
@@ -115,12 +104,6 @@ def _quote(word: str) -> str:
     import shlex
 
     return shlex.quote(word)
-
-
-def _warn(message: str) -> None:
-    import sys
-
-    sys.stderr.write(f"restcli: warning: {message}\n")
 
 
 MODE = Mode(name="cognito", summary="Cognito user-pool token", params=PARAMS, build=build)

@@ -50,7 +50,7 @@ def build(settings: Settings):
         # As Amplify does: guest or signed-in credentials from a Cognito identity pool.
         from ..cognito.identity import IdentityPoolSource
 
-        source = IdentityPoolSource(profile, settings.redactor)
+        source = IdentityPoolSource(profile, settings.redactor, warn=settings.warn)
     else:
         source = credentials.load(aws_profile)
     region = (

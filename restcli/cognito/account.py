@@ -277,21 +277,24 @@ class Account:
                 hint=f"run: restcli login {self.profile_name}",
             ) from None
         except Exception as e:  # noqa: BLE001 - transport failures, translated with the hint
-            raise _unreachable(e, self.profile_name, "refresh the tokens") from None
+            raise self._unreachable(e, "refresh the tokens") from None
         tokens = Tokens.from_result(result, current.username, current.flow, previous=current)
         self._register(tokens)
         return tokens
 
     def _fetch_client_credentials(self) -> Tokens:
         from .awsjson import AwsError
-        from .oauth import client_credentials
+        from .oauth import client_credentials, token_url
 
+        domain = self._need("domain", " (flow client_credentials)")
+        where = self.settings.where("domain")
+        token_url(domain, where)  # a plain-http domain is refused before the secret is read
         secret = self.client_secret()
         if not secret:
             self._need("client_secret", " (flow client_credentials)")
-        domain = self._need("domain", " (flow client_credentials)")
         try:
-            body = client_credentials(domain, self.client_id, secret, self.settings["scopes"])
+            body = client_credentials(
+                domain, self.client_id, secret, self.settings["scopes"], where)
         except AwsError as e:
             raise CredentialsError(
                 f"the Cognito domain {domain} refused a client_credentials token for profile "
@@ -299,8 +302,8 @@ class Account:
                 hint="check client_id, client_secret and scopes (the app client must allow "
                 "the client_credentials grant and those scopes)",
             ) from None
-        except Exception as e:  # noqa: BLE001
-            raise _unreachable(e, self.profile_name, "get a client_credentials token") from None
+        except Exception as e:  # noqa: BLE001 - transport failures
+            raise self._unreachable(e, "get a client_credentials token") from None
         tokens = Tokens(
             access_token=body["access_token"],
             expires_at=time.time() + float(body.get("expires_in") or 3600),
@@ -308,6 +311,16 @@ class Account:
         )
         self._register(tokens)
         return tokens
+
+    def _unreachable(self, e: BaseException, doing: str) -> BaseException:
+        """A transport failure talking to Cognito: CredentialsError (exit 9) with the hints."""
+        from .awsjson import NETWORK_HINT, unreachable
+
+        return unreachable(
+            e,
+            f"{doing} for profile {self.profile_name!r}",
+            f"{NETWORK_HINT}; if it persists, run: restcli login {self.profile_name}",
+        )
 
     def _register(self, tokens: Tokens) -> None:
         for value in (tokens.access_token, tokens.id_token, tokens.refresh_token):
@@ -346,18 +359,6 @@ class Account:
         return removed
 
 
-def _unreachable(e: Exception, profile: str, what: str) -> CredentialsError:
-    from ..errors import translate
-
-    detail = translate(e)
-    text = getattr(detail, "message", None) or str(e) or type(e).__name__
-    return CredentialsError(
-        f"cannot {what} for profile {profile!r}: {text}",
-        hint="check the network (and AWS_ENDPOINT_URL* if set); "
-        f"if it persists, run: restcli login {profile}",
-    )
-
-
 def injected_token(settings: "Settings") -> tuple[str, str] | None:
     """A token handed in from outside (CI): RESTCLI_TOKEN, else the profile's `token` key."""
     import os
@@ -368,5 +369,15 @@ def injected_token(settings: "Settings") -> tuple[str, str] | None:
         return value, ENV_TOKEN
     value = settings["token"]
     if value:
-        return str(value).strip(), f"the profile's token key ({settings.profile.values.get('token')})"
+        token = str(value).strip()
+        settings.redactor.add(token, settings.profile.values.get("token"))  # as sent
+        return token, f"the profile's token key ({token_source(settings)})"
     return None
+
+
+def token_source(settings: "Settings") -> str:
+    """Where the profile's `token` comes from, never the token: its reference, if it is one."""
+    from ..secrets import is_reference
+
+    raw = settings.profile.values.get("token")
+    return raw if is_reference(raw) else "a literal in the profiles file"

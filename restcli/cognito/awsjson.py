@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from typing import Any
 
 from .. import __version__
@@ -62,6 +63,34 @@ def call(
         if resp.status_code >= 400 or not isinstance(body, dict):
             raise error_from(resp.status_code, body, resp.text)
         return body
+
+
+NETWORK_HINT = "check the network (and AWS_ENDPOINT_URL* if set)"
+
+
+def transport_detail(e: BaseException) -> str:
+    """One line for a failure to talk to Cognito, as the API path words it (errors.translate)."""
+    from ..errors import translate
+
+    return getattr(translate(e), "message", None) or str(e) or type(e).__name__
+
+
+def is_transport_error(e: BaseException) -> bool:
+    """requests' exceptions (connection, TLS, timeout): looked up, never imported."""
+    requests = sys.modules.get("requests")
+    return requests is not None and isinstance(e, requests.RequestException)
+
+
+def unreachable(e: BaseException, doing: str, hint: str = NETWORK_HINT) -> BaseException:
+    """A transport failure as CredentialsError (exit 9): `cannot {doing}: {detail}`.
+
+    Anything else is returned as it is, to be raised as the bug it is.
+    """
+    from ..errors import CredentialsError
+
+    if not is_transport_error(e):
+        return e
+    return CredentialsError(f"cannot {doing}: {transport_detail(e)}", hint=hint)
 
 
 def error_from(status: int, body: Any, text: str = "") -> AwsError:

@@ -16,7 +16,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import sys
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Callable, Iterator
@@ -26,18 +25,10 @@ LOCK_TIMEOUT = 60.0
 
 
 def default_root() -> Path:
-    return user_cache_dir() / "cognito"
+    """The `cognito/` subdirectory of restcli's user cache dir (restcli.locations)."""
+    from ..locations import cache_dir
 
-
-def user_cache_dir() -> Path:
-    """platformdirs' user_cache_dir("restcli"); on Linux computed as it does, without it."""
-    if sys.platform.startswith("linux"):
-        # platformdirs.unix: $XDG_CACHE_HOME (if set and not blank), else ~/.cache
-        base = os.environ.get("XDG_CACHE_HOME", "").strip() or os.path.expanduser("~/.cache")
-        return Path(base) / "restcli"
-    from platformdirs import user_cache_dir as platform_cache_dir
-
-    return Path(platform_cache_dir("restcli", appauthor=False))
+    return cache_dir() / "cognito"
 
 
 class Cache:

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import sys
 import time
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ..errors import CredentialsError, UsageError
+from ..record import record
 
 if TYPE_CHECKING:
     from ..app import App
@@ -31,7 +31,7 @@ def account_for(app: "App", name: str, username: str | None = None) -> "Account"
 
 
 # -- login ---------------------------------------------------------------------------
-@dataclass
+@record
 class Answers:
     """Answers to sign-in questions: from options and stdin, or asked at the terminal."""
 
@@ -68,8 +68,7 @@ class Answers:
                 hint=f"pass --mfa-code CODE to restcli login {self.profile}",
             )
         dest = parameters.get("CODE_DELIVERY_DESTINATION")
-        sys.stderr.write(f"MFA code from your {via}{' (' + dest + ')' if dest else ''}: ")
-        sys.stderr.flush()
+        _prompt(self.app, f"MFA code from your {via}{' (' + dest + ')' if dest else ''}: ")
         code = sys.stdin.readline().strip()
         if not code:
             raise CredentialsError("no MFA code given")
@@ -82,9 +81,26 @@ def _getpass(prompt: str) -> str:
     return getpass.getpass(prompt, stream=sys.stderr)
 
 
+def _prompt(app: "App", text: str) -> None:
+    sys.stderr.write(app.redactor.scrub(text))
+    sys.stderr.flush()
+
+
 def _read_stdin_lines(count: int) -> list[str]:
-    lines = sys.stdin.read().splitlines()
-    return (lines + [""] * count)[:count]
+    """The first `count` lines of stdin, each without its line ending ("" for a missing one).
+
+    Only those lines are read: a caller that keeps stdin open after writing them must not
+    wait for an end of file that never comes. Spaces are part of a password: kept.
+    """
+    lines = []
+    for _ in range(count):
+        line = sys.stdin.readline()
+        if line.endswith("\n"):
+            line = line[:-1]
+            if line.endswith("\r"):
+                line = line[:-1]
+        lines.append(line)
+    return lines
 
 
 def login(
@@ -114,17 +130,17 @@ def login(
                 f"no user name for profile {name!r}",
                 hint=f"pass --username NAME, or add username = \"NAME\" to [profiles.{name}]",
             )
-        sys.stderr.write("Username: ")
-        sys.stderr.flush()
+        _prompt(app, "Username: ")
         user = sys.stdin.readline().strip()
         if not user:
             raise CredentialsError("no user name given")
     # Every answer that comes from stdin is read now, before any network call.
     new_password = None
     if password_stdin:
-        password, new_password = _read_stdin_lines(2)
-        if not new_password_stdin:
-            new_password = None
+        if new_password_stdin:
+            password, new_password = _read_stdin_lines(2)
+        else:
+            (password,) = _read_stdin_lines(1)
     elif app.interactive:
         if new_password_stdin:
             raise UsageError(
@@ -155,11 +171,9 @@ def login(
     except CredentialsError:
         raise
     except Exception as e:  # noqa: BLE001 - network trouble talking to Cognito
-        from .account import _unreachable
+        from .awsjson import unreachable
 
-        if sys.modules.get("requests") and isinstance(e, sys.modules["requests"].RequestException):
-            raise _unreachable(e, name, "sign in") from None
-        raise
+        raise unreachable(e, f"sign in for profile {name!r}") from None
     tokens = account.store_login(result, user)
     from . import claims
 
@@ -207,10 +221,12 @@ def logout(app: "App", name: str, everywhere: bool = False) -> None:
                 "removed the cached tokens anyway"
             )
         except Exception as e:  # noqa: BLE001 - offline: still forget the tokens
-            from ..errors import translate
+            from .awsjson import transport_detail
 
-            detail = getattr(translate(e), "message", None) or type(e).__name__
-            app.warn(f"could not reach Cognito ({detail}); removed the cached tokens anyway")
+            app.warn(
+                f"could not reach Cognito ({transport_detail(e)}); removed the cached tokens "
+                "anyway"
+            )
     account.forget()
     from . import identity
 
@@ -234,7 +250,7 @@ def status(app: "App", name: str) -> None:
         lines.append(("token use", str(c.get("token_use") or "(not a JWT)")))
         if c.get("exp"):
             lines.append(("expires", _when(float(c["exp"]))))
-        _print(lines)
+        _print(app, lines)
         return
     if account.machine:
         lines.append(("flow", f"client_credentials at {account.settings['domain']}"))
@@ -255,7 +271,7 @@ def status(app: "App", name: str) -> None:
     if not account.machine:
         lines.append(("identity id", _identity_id(account)))
     lines.append(("cache", str(path)))
-    _print(lines)
+    _print(app, lines)
 
 
 def _claim_lines(id_claims: dict, access_claims: dict) -> list[tuple[str, str]]:
@@ -317,10 +333,11 @@ def _identity_id(account: "Account") -> str:
     return identity.cached_identity_id(account) or "(none yet: made by the first iam call)"
 
 
-def _print(lines: list[tuple[str, str]]) -> None:
+def _print(app: "App", lines: list[tuple[str, str]]) -> None:
+    """`key: value` lines on stdout, each scrubbed of every secret this run has resolved."""
     width = max(len(k) for k, _ in lines) + 1
     for key, value in lines:
-        sys.stdout.write(f"{key + ':':<{width}} {value}\n")
+        sys.stdout.write(app.redactor.scrub(f"{key + ':':<{width}} {value}") + "\n")
     sys.stdout.flush()
 
 
@@ -339,5 +356,6 @@ def token(app: "App", name: str, use: str | None) -> None:
         value = account.tokens().token(use)
         if not value:
             raise account.not_signed_in()
+    # The one output never scrubbed: the token is what this command is for.
     sys.stdout.write(value + "\n")
     sys.stdout.flush()

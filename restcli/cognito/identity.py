@@ -123,6 +123,7 @@ def credentials(
     from .cache import Cache
 
     redactor = redactor if redactor is not None else Redactor()
+    warn = warn or _settings(profile, redactor).warn
     pool = profile.values.get("identity_pool_id")
     if not pool:
         raise ConfigError(f"profile {profile.name!r} has no identity_pool_id")
@@ -176,13 +177,8 @@ def _fetch(
         except awsjson.AwsError:
             raise
         except Exception as e:  # noqa: BLE001 - transport failures
-            from ..errors import translate
-
-            detail = getattr(translate(e), "message", None) or str(e) or type(e).__name__
-            raise CredentialsError(
-                f"cannot get credentials from identity pool {pool} for profile {name!r}: "
-                f"{detail}",
-                hint="check the network (and AWS_ENDPOINT_URL* if set)",
+            raise awsjson.unreachable(
+                e, f"get credentials from identity pool {pool} for profile {name!r}"
             ) from None
 
     try:
@@ -257,12 +253,15 @@ class IdentityPoolSource:
 
     def __init__(self, profile: "Profile", redactor: "Redactor | None" = None,
                  warn: Callable[[str], None] | None = None):
+        from ..secrets import Redactor
+
         self.profile = profile
-        self.redactor = redactor
-        self.warn = warn or _stderr_warning
+        self.redactor = redactor if redactor is not None else Redactor()
+        # Settings.warn: stderr, scrubbed of every secret this run has resolved.
+        self.warn = warn or _settings(profile, self.redactor).warn
         self.pool = profile.values.get("identity_pool_id")
         self.label = f"Cognito identity pool {self.pool}"
-        self._creds = credentials(profile, redactor, self.warn)
+        self._creds = credentials(profile, self.redactor, self.warn)
 
     def get(self):
         from ..aws.credentials import Frozen
@@ -274,12 +273,6 @@ class IdentityPoolSource:
 
     def profile_region(self) -> str | None:
         return pool_region(self.pool)
-
-
-def _stderr_warning(message: str) -> None:
-    import sys
-
-    sys.stderr.write(f"restcli: warning: {message}\n")
 
 
 # -- for auth status and logout ----------------------------------------------------------

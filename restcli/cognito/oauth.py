@@ -12,23 +12,53 @@ from .. import __version__
 from .awsjson import CONNECT_TIMEOUT, READ_TIMEOUT, AwsError
 
 
-def token_url(domain: str) -> str:
-    """`domain` is a host (myapp.auth.us-east-1.amazoncognito.com) or a base URL."""
-    base = domain if domain.startswith(("https://", "http://")) else f"https://{domain}"
+# The client secret goes in the request: plain http only to this machine (a local stub).
+LOOPBACK_HOSTS = ("127.0.0.1", "::1", "localhost")
+
+
+def token_url(domain: str, where: str = "key 'domain'") -> str:
+    """`domain` is a host (myapp.auth.us-east-1.amazoncognito.com) or a base URL.
+
+    An http:// URL would send the client secret in clear text: ConfigError (exit 8) unless
+    its host is a loopback one. `where` names the profile and key for that error.
+    """
+    lower = domain.lower()
+    if lower.startswith("https://"):
+        base = domain
+    elif lower.startswith("http://"):
+        from urllib.parse import urlsplit
+
+        try:
+            host = urlsplit(domain).hostname
+        except ValueError:
+            host = None
+        if host not in LOOPBACK_HOSTS:
+            from ..errors import ConfigError
+
+            raise ConfigError(
+                f"domain {domain!r} is plain http: the client secret would travel in clear "
+                f"text ({where}); http:// is allowed only for 127.0.0.1, ::1 and localhost",
+                hint="use the https:// domain, or just its host name",
+            )
+        base = domain
+    else:
+        base = f"https://{domain}"
     return base.rstrip("/") + "/oauth2/token"
 
 
 def client_credentials(
-    domain: str, client_id: str, client_secret: str, scopes: str | None
+    domain: str, client_id: str, client_secret: str, scopes: str | None,
+    where: str = "key 'domain'",
 ) -> dict:
     """{"access_token", "expires_in", "token_type"}, or AwsError(error, description)."""
+    url = token_url(domain, where)  # before anything is sent
     import requests
 
     data = {"grant_type": "client_credentials"}
     if scopes:
         data["scope"] = " ".join(scopes.split())
     resp = requests.post(
-        token_url(domain),
+        url,
         data=data,
         auth=(client_id, client_secret),
         headers={"User-Agent": f"restcli/{__version__}", "Accept": "application/json"},

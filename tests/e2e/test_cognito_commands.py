@@ -265,3 +265,158 @@ def test_curl_export_of_restcli_token_names_the_variable(cli, app, monkeypatch):
     r = cli("get", "app", "/items", "--curl")
     assert r.code == 0, r.stderr
     assert "${RESTCLI_TOKEN}" in r.out and "injected-token-0123456789" not in r.out
+
+
+# -- review fixes ----------------------------------------------------------------------------------
+def _jwt(**payload) -> str:
+    import base64
+
+    def b64(obj) -> str:
+        return base64.urlsafe_b64encode(json.dumps(obj).encode()).rstrip(b"=").decode()
+
+    return f"{b64({'alg': 'RS256', 'kid': 'k1'})}.{b64(payload)}.c2lnbmF0dXJlLW9mLXRoZS10b2tlbg"
+
+
+def _injected_profile(write_config, monkeypatch, token: str) -> None:
+    path = write_config(
+        '[profiles.ci]\nendpoint = "http://127.0.0.1:9"\nauth = "cognito"\n'
+        'user_pool_id = "us-east-1_Pool"\nclient_id = "c1"\n'
+        f"token = {json.dumps(token)}\n"
+    )
+    monkeypatch.setenv("RESTCLI_CONFIG", str(path))
+
+
+def test_status_never_prints_a_literal_profile_token(cli, write_config, monkeypatch):
+    token = _jwt(**{"cognito:username": "ci-bot", "token_use": "id", "exp": time.time() + 600})
+    _injected_profile(write_config, monkeypatch, token)
+    r = cli("auth", "status", "ci")
+    assert r.code == 0, r.stderr
+    assert token not in r.out + r.stderr
+    for part in token.split("."):  # not even a piece of it
+        assert part not in r.out
+    shown = fields(r.out)
+    assert shown["source"] == "the profile's token key (a literal in the profiles file) (not cached)"
+    assert shown["signed in as"] == "ci-bot"
+
+
+def test_status_names_the_reference_of_a_profile_token(cli, write_config, monkeypatch):
+    token = _jwt(**{"cognito:username": "ci-bot", "token_use": "id"})
+    monkeypatch.setenv("CI_ID_TOKEN", token)
+    _injected_profile(write_config, monkeypatch, "env:CI_ID_TOKEN")
+    r = cli("auth", "status", "ci")
+    assert r.code == 0, r.stderr
+    assert fields(r.out)["source"] == "the profile's token key (env:CI_ID_TOKEN) (not cached)"
+    assert token not in r.out
+
+
+def test_status_lines_are_scrubbed_of_resolved_secrets(capsys):
+    from restcli.app import App
+    from restcli.cognito import commands
+
+    app = App()
+    app.redactor.add("s3cret-value-0123456789")
+    commands._print(app, [("profile", "p"), ("oops", "x s3cret-value-0123456789 y")])
+    out = capsys.readouterr().out
+    assert "s3cret-value-0123456789" not in out
+    assert fields(out)["oops"] == "x s3cr… y"
+
+
+def test_password_stdin_does_not_wait_for_the_end_of_stdin(app, isolated):
+    # A caller that writes the password and keeps the pipe open (a CI step, expect, a
+    # credential helper) must not hang: only the first line is read.
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "restcli", *login_args()],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )
+    try:
+        proc.stdin.write(f"{PASSWORD}\n".encode())
+        proc.stdin.flush()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            pytest.fail("restcli login --password-stdin waited for stdin to be closed")
+        err = proc.stderr.read().decode()
+        assert proc.returncode == 0, err
+        assert len(cache_entries(isolated)) == 1
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        proc.stdin.close()
+        proc.stdout.close()
+        proc.stderr.close()
+
+
+class _LinesOnly:
+    """A stdin whose end never comes: readline() works, read() would block forever."""
+
+    def __init__(self, text: str):
+        import io
+
+        self._buf = io.StringIO(text)
+
+    def readline(self, *args):
+        return self._buf.readline(*args)
+
+    def read(self, *args):
+        raise AssertionError("stdin read to its end")
+
+    def isatty(self):
+        return False
+
+
+def test_stdin_lines_keep_spaces_and_drop_only_the_line_ending(monkeypatch):
+    from restcli.cognito import commands
+
+    stdin = _LinesOnly(" pass word \r\nnew\tpass \nnot read\n")
+    monkeypatch.setattr(sys, "stdin", stdin)
+    assert commands._read_stdin_lines(2) == [" pass word ", "new\tpass "]
+    assert stdin.readline() == "not read\n"  # left for whoever reads next
+    monkeypatch.setattr(sys, "stdin", _LinesOnly("only\n"))
+    assert commands._read_stdin_lines(2) == ["only", ""]
+    monkeypatch.setattr(sys, "stdin", _LinesOnly("no newline"))
+    assert commands._read_stdin_lines(1) == ["no newline"]
+
+
+def test_login_reads_one_line_without_new_password_stdin(cli, monkeypatch, app):
+    # Without --new-password-stdin, a second readline() would wait on an open pipe.
+    stdin = _LinesOnly(f"{PASSWORD}\nkept for the next reader\n")
+    monkeypatch.setattr(sys, "stdin", stdin)
+    assert cli(*login_args()).code == 0
+    assert stdin.readline() == "kept for the next reader\n"
+
+
+def test_auth_commands_import_no_dataclasses(write_config, monkeypatch):
+    _injected_profile(write_config, monkeypatch, "env:CI_ID_TOKEN")
+    code = (
+        "import sys\n"
+        "from restcli.__main__ import main\n"
+        "rc = main(['auth', 'status', 'ci'])\n"
+        "import restcli.cognito.commands\n"
+        "sys.stderr.write('RC=%d DC=%r\\n' % (rc, 'dataclasses' in sys.modules))\n"
+    )
+    env = {**os.environ, "CI_ID_TOKEN": _jwt(token_use="id")}
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          stdin=subprocess.DEVNULL, timeout=30, env=env)
+    assert "RC=0 DC=False" in proc.stderr, proc.stderr
+
+
+def test_unreachable_cognito_at_login_exits_9_through_the_one_translation(
+        cli, stdin, app, monkeypatch):
+    from restcli.cognito import awsjson
+
+    seen = []
+    real = awsjson.unreachable
+
+    def spy(e, doing, *args):
+        seen.append(doing)
+        return real(e, doing, *args)
+
+    monkeypatch.setattr(awsjson, "unreachable", spy)
+    monkeypatch.setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:9")
+    stdin(PASSWORD + "\n")
+    r = cli(*login_args())
+    assert r.code == 9
+    assert "cannot sign in for profile 'app': connection failed" in r.stderr
+    assert "hint: check the network" in r.stderr
+    assert seen == ["sign in for profile 'app'"]

@@ -7,7 +7,9 @@ the domain, issuing RS256 access tokens the test gateway verifies through the st
 from __future__ import annotations
 
 import base64
+import os
 import stat
+from pathlib import Path
 
 import pytest
 
@@ -117,3 +119,17 @@ def test_missing_domain_is_a_config_error(cli, write_config, monkeypatch):
     )
     r = cli("--config", cfg, "get", "m", "/x")
     assert r.code == 8 and "'domain'" in r.stderr
+
+
+def test_plain_http_domain_is_refused_without_sending_the_secret(cli, m2m, oauth_stub, isolated):
+    # http:// only for loopback hosts (the stub above is one); anywhere else the client
+    # secret would cross the network in clear text.
+    cfg = Path(os.environ["RESTCLI_CONFIG"])
+    cfg.write_text(cfg.read_text().replace(oauth_stub.url, "http://auth.example.com"))
+    for args in (("get", "m2m", "/items"), ("login", "m2m"), ("auth", "token", "m2m")):
+        r = cli(*args)
+        assert r.code == 8, (args, r.stderr)
+        assert "profile 'm2m', key 'domain'" in r.stderr and "clear text" in r.stderr
+        assert SECRET not in r.stderr
+    assert oauth_stub.requests == []
+    assert cache_entries(isolated, "oauth") == []

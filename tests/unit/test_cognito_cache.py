@@ -37,6 +37,14 @@ def test_default_root_is_the_user_cache_dir(isolated, monkeypatch):
     assert default_root().parent == Path(user_cache_dir("restcli", appauthor=False))
 
 
+def test_default_root_comes_from_locations(monkeypatch, tmp_path):
+    import restcli.locations
+
+    monkeypatch.setattr(restcli.locations, "cache_dir", lambda: tmp_path / "mine")
+    assert default_root() == tmp_path / "mine" / "cognito"
+    assert Cache().root == tmp_path / "mine" / "cognito"
+
+
 def test_round_trip_with_private_permissions(cache, tmp_path):
     path = cache.write(KEY, {"access_token": "a", "expires_at": 1.0})
     assert cache.read(KEY)["access_token"] == "a"

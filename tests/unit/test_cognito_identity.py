@@ -157,3 +157,56 @@ def test_works_when_the_iam_mode_declares_identity_pool_id_and_guest(fake, monke
     identity.credentials(profile(user_pool_id="eu-west-1_Pool", client_id="c1", guest=True))
     identity.credentials(profile(user_pool_id="eu-west-1_Pool", client_id="c1"))
     assert "Logins" not in fake.calls[0][1] and "Logins" in fake.calls[-1][1]
+
+
+# -- review fixes ----------------------------------------------------------------------------
+def test_source_warnings_are_scrubbed(fake, capsys):
+    from restcli.secrets import Redactor
+
+    redactor = Redactor()
+    source = identity.IdentityPoolSource(profile(), redactor)
+    assert source.reads_environment is False  # still a Source for the iam mode
+    source.warn("odd entry holding fake-secret-key")
+    err = capsys.readouterr().err
+    assert err.startswith("restcli: warning: odd entry holding")
+    assert "fake-secret-key" not in err
+    assert not hasattr(identity, "_stderr_warning")
+
+
+def test_cache_warnings_of_the_iam_mode_reach_stderr_scrubbed(fake, isolated, capsys):
+    from restcli.auth import iam
+    from restcli.auth.base import Settings
+    from restcli.secrets import Redactor
+
+    identity.credentials(profile())
+    (entry,) = (isolated / ".cache" / "restcli" / "cognito").glob("awscreds-*.json")
+    entry.write_text("{not json")
+    redactor = Redactor()
+    redactor.add(str(entry))  # stands in for a secret that happens to be in a warning
+    auth = iam.MODE.build(Settings(profile(), iam.MODE, redactor))
+    auth.credentials.get()
+    err = capsys.readouterr().err
+    assert "restcli: warning: ignoring corrupt token cache entry" in err
+    assert str(entry) not in err
+
+
+def test_identity_pool_transport_errors_use_the_one_translation(monkeypatch, isolated):
+    import requests
+
+    from restcli.cognito import awsjson
+
+    seen = []
+    real = awsjson.unreachable
+    monkeypatch.setattr(awsjson, "unreachable",
+                        lambda e, doing, *a: seen.append(doing) or real(e, doing, *a))
+
+    def down(*a, **k):
+        raise requests.ConnectionError("identity pool is down")
+
+    monkeypatch.setattr(requests, "post", down)
+    with pytest.raises(CredentialsError) as e:
+        identity.credentials(profile())
+    doing = f"get credentials from identity pool {POOL} for profile 'app'"
+    assert seen == [doing]
+    assert e.value.message == f"cannot {doing}: connection failed: identity pool is down"
+    assert e.value.hint == awsjson.NETWORK_HINT

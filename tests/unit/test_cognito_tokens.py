@@ -265,3 +265,148 @@ def test_token_reference_for_curl(isolated, monkeypatch, tmp_path):
     s = Settings(Profile("app", "https://x", base, file=other), mode.MODE, Redactor())
     assert mode.token_reference(s, "access") == (
         f"command:restcli --config '{other}' auth token app --access")
+
+
+# -- review fixes ----------------------------------------------------------------------------
+def _fresh_in_default_cache(**values) -> Settings:
+    s = settings(username="alice", **values)
+    account = Account(s)
+    tokens = Tokens(jwt(username="sub-1"), time.time() + 3600, jwt(**{"cognito:username": "alice"}),
+                    "refresh-0", "alice", "srp")
+    account.cache.write(account.key(), tokens.entry())
+    return s
+
+
+def test_the_mode_warns_through_settings_warn_scrubbed(isolated, monkeypatch, capsys):
+    monkeypatch.setenv("POOL_SECRET", "client-secret-0123456789")
+    s = _fresh_in_default_cache(client_secret="env:POOL_SECRET")
+    s["client_secret"]  # resolved: the redactor knows it
+    auth = mode.build(s)
+    assert auth.account.warn == s.warn
+    assert auth.account.cache.warn == s.warn
+    auth.account.warn("cache entry for client-secret-0123456789 is odd")
+    err = capsys.readouterr().err
+    assert err.startswith("restcli: warning: cache entry for")
+    assert "client-secret-0123456789" not in err
+    assert not hasattr(mode, "_warn")
+
+
+def test_renew_after_401_changes_the_header_sent(isolated, monkeypatch):
+    from restcli.auth.base import HeaderAuth
+
+    s = _fresh_in_default_cache(scheme="Bearer")
+    auth = mode.build(s)
+    assert isinstance(auth, HeaderAuth)
+
+    class Req:
+        def __init__(self):
+            self.headers = {}
+
+    before = auth(Req()).headers["Authorization"]
+    renewed = Tokens(jwt(username="sub-1", n=2), time.time() + 3600,
+                     jwt(**{"cognito:username": "alice", "n": 2}), "refresh-0", "alice", "srp")
+    monkeypatch.setattr(auth.account, "renew", lambda stale: renewed)
+    assert auth.renew_after_401(None) is True
+    assert auth.token == renewed.id_token
+    assert auth(Req()).headers["Authorization"] == f"Bearer {renewed.id_token}" != before
+    assert auth.renew_after_401(None) is False  # the same token again: nothing to retry
+
+
+def test_token_reference_asks_locations_for_the_default_path(monkeypatch, tmp_path):
+    import restcli.locations
+
+    mine = tmp_path / "elsewhere" / "profiles.toml"
+    monkeypatch.setattr(restcli.locations, "default_path", lambda: mine)
+    base = {p.name: p.default for p in mode.PARAMS}
+    s = Settings(Profile("app", "https://x", base, file=mine), mode.MODE, Redactor())
+    assert mode.token_reference(s, "id") == "command:restcli auth token app --id"
+    assert not hasattr(mode, "_default_config_path")
+
+
+@pytest.mark.parametrize("domain,url", [
+    ("myapp.auth.us-east-1.amazoncognito.com",
+     "https://myapp.auth.us-east-1.amazoncognito.com/oauth2/token"),
+    ("https://myapp.example.com/", "https://myapp.example.com/oauth2/token"),
+    ("http://127.0.0.1:8080", "http://127.0.0.1:8080/oauth2/token"),
+    ("http://[::1]:8080/", "http://[::1]:8080/oauth2/token"),
+    ("http://localhost:8080", "http://localhost:8080/oauth2/token"),
+    ("HTTP://LOCALHOST", "HTTP://LOCALHOST/oauth2/token"),
+])
+def test_token_url_allows_https_and_loopback_http(domain, url):
+    from restcli.cognito.oauth import token_url
+
+    assert token_url(domain) == url
+
+
+@pytest.mark.parametrize("domain", [
+    "http://myapp.auth.us-east-1.amazoncognito.com",
+    "HTTP://myapp.example.com",
+    "http://localhost.example.com",
+    "http://127.0.0.1@example.com",
+    "http://127.0.0.1.nip.io",
+    "http://[::1",
+])
+def test_token_url_refuses_plain_http_elsewhere(domain):
+    from restcli.cognito.oauth import token_url
+
+    with pytest.raises(ConfigError) as e:
+        token_url(domain, "profile 'm', key 'domain'")
+    assert e.value.exit_code == 8
+    assert "profile 'm', key 'domain'" in e.value.message and "clear text" in e.value.message
+
+
+def test_plain_http_domain_is_refused_before_the_secret_is_resolved(monkeypatch):
+    import requests
+
+    monkeypatch.setattr(requests, "post", lambda *a, **k: pytest.fail("sent"))
+    s = settings(flow="client_credentials", domain="http://auth.example.com",
+                 client_secret="env:UNSET_SECRET_VAR")
+    with pytest.raises(ConfigError) as e:
+        Account(s).tokens()
+    assert "profile 'p', key 'domain'" in e.value.message
+
+
+def test_transport_errors_become_one_credentials_error():
+    import requests
+
+    from restcli.cognito import awsjson
+
+    err = awsjson.unreachable(requests.ConnectionError("refused"), "do it for profile 'p'")
+    assert isinstance(err, CredentialsError) and err.exit_code == 9
+    assert err.message == "cannot do it for profile 'p': connection failed: refused"
+    assert err.hint == awsjson.NETWORK_HINT
+    timeout = awsjson.unreachable(requests.ReadTimeout("slow"), "x", hint="h")
+    assert timeout.message.startswith("cannot x: timed out") and timeout.hint == "h"
+    bug = KeyError("AuthenticationResult")
+    assert awsjson.unreachable(bug, "x") is bug  # not a transport failure: left as it is
+    assert awsjson.transport_detail(requests.ConnectionError("down")) == "connection failed: down"
+
+
+@pytest.mark.parametrize("flow", ["srp", "client_credentials"])
+def test_refresh_and_client_credentials_use_the_one_translation(tmp_path, monkeypatch, flow):
+    import requests
+
+    from restcli.cognito import awsjson
+
+    seen = []
+    real = awsjson.unreachable
+    monkeypatch.setattr(awsjson, "unreachable",
+                        lambda e, doing, *a: seen.append(doing) or real(e, doing, *a))
+
+    def down(*a, **k):
+        raise requests.ConnectionError("cognito is down")
+
+    monkeypatch.setattr(requests, "post", down)
+    if flow == "srp":
+        account = _signed_in(tmp_path)
+        doing = "refresh the tokens for profile 'p'"
+    else:
+        monkeypatch.setenv("M2M_SECRET", "m2m-secret-0123456789")
+        account = Account(settings(flow="client_credentials", domain="auth.example.com",
+                                   client_secret="env:M2M_SECRET"), cache=Cache(tmp_path))
+        doing = "get a client_credentials token for profile 'p'"
+    with pytest.raises(CredentialsError) as e:
+        account.tokens()
+    assert seen == [doing]
+    assert e.value.message == f"cannot {doing}: connection failed: cognito is down"
+    assert e.value.hint == f"{awsjson.NETWORK_HINT}; if it persists, run: restcli login p"
