@@ -36,6 +36,21 @@ def replacing(path: str | os.PathLike, mode: int | None = None) -> Iterator[Bina
         except OSError:
             pass
         raise
+    _fsync_directory(directory)
+
+
+def _fsync_directory(directory: str) -> None:
+    # The rename is durable only once the directory is synced (best effort).
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
 
 
 def _default_mode() -> int:

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Callable, Iterator
@@ -69,24 +68,10 @@ class Cache:
         path = self.path(key)
         self.ensure_dir()
         record = {"format": FORMAT, "key": list(key), **data}
-        import tempfile
+        from ..atomic import replacing
 
-        fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".json", dir=self.root)
-        try:
-            if hasattr(os, "fchmod"):  # mkstemp makes it 0600 already; be explicit
-                os.fchmod(fd, 0o600)
-            with os.fdopen(fd, "w", encoding="utf-8") as f:
-                json.dump(record, f, indent=1, sort_keys=True)
-                f.flush()
-                os.fsync(f.fileno())
-            os.replace(tmp, path)
-        except BaseException:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
-            raise
-        _fsync_dir(self.root)
+        with replacing(path, 0o600) as f:
+            f.write(json.dumps(record, indent=1, sort_keys=True).encode("utf-8"))
         return path
 
     def delete(self, key: tuple[str, ...]) -> bool:
@@ -133,17 +118,3 @@ class Cache:
                     d.chmod(0o700)
             except OSError:
                 pass
-
-
-def _fsync_dir(path: Path) -> None:
-    # The rename is durable only once the directory is synced (best effort: not on Windows).
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)

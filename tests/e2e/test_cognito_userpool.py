@@ -245,7 +245,7 @@ def test_cache_files_are_private(cli, stdin, app, isolated):
         assert stat.S_IMODE(d.stat().st_mode) == 0o700
     for f in (root / "cognito").glob("*.json"):
         assert stat.S_IMODE(f.stat().st_mode) == 0o600
-    assert not list((root / "cognito").glob(".tmp-*"))
+    assert not list((root / "cognito").glob(".*.part"))
 
 
 def test_refresh_before_expiry_keeps_the_refresh_token(cli, stdin, app, moto, isolated):

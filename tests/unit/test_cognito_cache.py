@@ -105,7 +105,7 @@ def test_a_failed_write_leaves_the_old_entry_and_no_temp_file(cache, monkeypatch
         cache.write(KEY, {"v": 2})
     monkeypatch.undo()
     assert cache.read(KEY)["v"] == 1
-    assert not list(cache.root.glob(".tmp-*"))
+    assert not list(cache.root.glob(".*.part"))
 
 
 def test_delete(cache):
