@@ -9,17 +9,36 @@ Not part of the test suite. Run from the repository root inside the project's ve
     python benchmarks/run.py -n 7 --big-runs 2      # quicker
     python benchmarks/run.py --skip-big             # start-up rows only
     python benchmarks/run.py --typer-compare        # Typer 0.28 vs 0.29 (why typer<0.29)
+    python benchmarks/run.py --no-wheel             # this venv's (editable) restcli only
+    python benchmarks/run.py --restcli PATH/restcli # that restcli only
 
 Needs curl and GNU time (/usr/bin/time) on the machine, and pip access to the package
 index on the first run (comparator venvs). benchmarks/RESULTS.md records a run.
 
+Which restcli: by default a wheel of the working tree is built (from a temp copy of
+pyproject.toml, README.md and restcli/, so the build leaves nothing in the repository) and
+installed, not editable, in <cache-dir>/restcli-wheel-venv with its dependencies pinned to
+this venv's versions (made once; the wheel is reinstalled on every run). The targets are
+judged on that install: an editable install (pip install -e) runs setuptools'
+`__editable___restcli_*_finder` from a .pth file at every interpreter start in its venv,
+a cost users of a normal install do not pay. This Python's (editable) restcli is measured
+too, in rows marked [editable], with its own python+requests and `import typer` baselines
+run by its own venv's Python (--no-editable skips them).
+
 What it does, in one run on one machine:
 
 * starts the test gateway (tests/gateway.py) on 127.0.0.1 in this process;
-* writes temporary restcli profiles (api_key; iam with env credentials; iam with a named
-  AWS profile from a temporary AWS config dir: AWS_CONFIG_FILE and
-  AWS_SHARED_CREDENTIALS_FILE point at temp files and HOME is a temp dir, so ~/.aws and
-  ~/.netrc are never read or touched);
+* writes temporary restcli profiles (api_key; iam with env credentials; iam with the named
+  AWS profile "bench", plain keys in the credentials file, which restcli reads with
+  configparser; iam with the named AWS profile "benchproc", a credential_process (a shell
+  script printing the same keys as JSON), which restcli leaves to boto3/botocore) in a
+  temporary AWS config dir: AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE point at temp
+  files and HOME is a temp dir, so ~/.aws and ~/.netrc are never read or touched. awscurl
+  reads ~/.aws/credentials itself and otherwise asks botocore.session.get_session(), which
+  takes the profile from AWS_PROFILE: its benchproc row sets AWS_PROFILE=benchproc (and
+  restcli's gets the same environment);
+* runs every command from an empty temp dir (from the repository, `python -c` would
+  import ./restcli instead of the install measured);
 * creates (first run only) a separate venv with HTTPie and awscurl under the cache dir
   (default /tmp/restcli-bench, --cache-dir) so the project's venv is not polluted;
 * runs every command once to check it works (a command that fails is reported as
@@ -36,7 +55,8 @@ What it does, in one run on one machine:
   (two commands of one round ran seconds apart, so drifting load from other work on the
   machine cancels out), shown with its interquartile range;
 * with --breakdown, a ladder of stand-in commands that splits restcli's start-up into
-  layers (interpreter, requests, Typer, restcli's command tree, restcli's modules, boto3);
+  layers (interpreter, requests, restcli's modules, Typer, restcli's command tree, boto3
+  vs botocore), plus two stand-ins for suggested fixes ("fix?");
 * then `python -X importtime` top offenders for restcli's paths (--no-importtime skips).
 
 The cached-cognito row needs restcli/auth/cognito.py and `restcli login`: the token cache
@@ -107,6 +127,7 @@ class Cmd:
     before: Optional[Callable[[], None]] = None  # e.g. remove the output file
     runs: list[Run] = field(default_factory=list)
     unavailable: Optional[str] = None
+    over: Optional[str] = None  # --breakdown: the step this one adds a layer to
 
     def median(self, attr: str) -> float:
         return statistics.median(getattr(r, attr) for r in self.runs)
@@ -285,6 +306,72 @@ def make_venv(venv: Path, packages: list[str], log) -> None:
     marker.write_text(want)
 
 
+def python_beside(exe: str) -> str:
+    """The Python of the venv a console script lives in (its bin/python), else this one."""
+    py = Path(exe).parent / "python"
+    return str(py) if py.exists() else sys.executable
+
+
+def install_kind(python: str) -> str:
+    """How restcli is installed for `python`: "editable" or "normal" (PEP 610 direct_url.json)."""
+    code = (
+        "import json\nfrom importlib import metadata\n"
+        "d = metadata.distribution('restcli')\n"
+        "u = json.loads(d.read_text('direct_url.json') or '{}')\n"
+        "print('editable' if u.get('dir_info', {}).get('editable') else 'normal')\n"
+    )
+    # cwd "/": from the repository, `python -c` would find ./restcli.egg-info first
+    res = subprocess.run([python, "-c", code], capture_output=True, text=True, cwd="/")
+    return res.stdout.strip() or "unknown"
+
+
+WHEEL_SOURCES = ("pyproject.toml", "README.md", "restcli")
+
+
+def build_normal_install(cache: Path, log) -> Path:
+    """A wheel of the working tree, installed (not editable) in its own venv; returns it.
+
+    The wheel is rebuilt on every run (from a copy of pyproject.toml, README.md and
+    restcli/, so the build leaves nothing in the repository) and reinstalled; the venv and
+    its dependencies are made once, pinned to this Python's versions (pip freeze as
+    constraints) so both installs run the same dependency code.
+    """
+    wheel_dir = cache / "wheel"
+    venv = cache / "restcli-wheel-venv"
+    src = Path(tempfile.mkdtemp(prefix="restcli-bench-src-"))
+    try:
+        for name in WHEEL_SOURCES:
+            if (REPO / name).is_dir():
+                shutil.copytree(REPO / name, src / name, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+            else:
+                shutil.copy2(REPO / name, src / name)
+        shutil.rmtree(wheel_dir, ignore_errors=True)
+        log(f"building a wheel of {REPO} into {wheel_dir}")
+        subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--disable-pip-version-check", "--no-deps",
+                        "-w", str(wheel_dir), str(src)], check=True)
+    finally:
+        shutil.rmtree(src, ignore_errors=True)
+    wheel = next(wheel_dir.glob("restcli-*.whl"))
+    freeze = subprocess.run([sys.executable, "-m", "pip", "freeze", "--exclude-editable",
+                             "--disable-pip-version-check"], capture_output=True, text=True, check=True).stdout
+    pins = "".join(ln + "\n" for ln in freeze.splitlines()
+                   if ln and not ln.startswith(("#", "-e", "restcli")) and "==" in ln)
+    marker = venv / ".restcli-bench"
+    if not (marker.exists() and marker.read_text() == pins):
+        if venv.exists():
+            shutil.rmtree(venv)
+        log(f"creating {venv}: restcli's wheel and its dependencies (first run only)")
+        base = getattr(sys, "_base_executable", sys.executable)
+        subprocess.run([base, "-m", "venv", str(venv)], check=True)
+        (cache / "constraints.txt").write_text(pins)
+        subprocess.run([str(venv_python(venv)), "-m", "pip", "install", "-q", "--disable-pip-version-check",
+                        "-c", str(cache / "constraints.txt"), str(wheel)], check=True)
+        marker.write_text(pins)
+    subprocess.run([str(venv_python(venv)), "-m", "pip", "install", "-q", "--disable-pip-version-check",
+                    "--force-reinstall", "--no-deps", str(wheel)], check=True)
+    return venv
+
+
 def dist_versions(python: Path | str, names: list[str]) -> dict:
     code = (
         "import json, sys\nfrom importlib import metadata\nout = {}\n"
@@ -353,12 +440,25 @@ class Bench:
         (self.home / ".aws").mkdir(parents=True)
         self.cache_dir = Path(args.cache_dir)
         self.tools_venv = self.cache_dir / "tools-venv"
-        self.bindir = Path(sys.executable).parent
-        self.restcli = shutil.which("restcli", path=str(self.bindir)) or shutil.which("restcli")
+        here = shutil.which("restcli", path=str(Path(sys.executable).parent)) or shutil.which("restcli")
+        # The restcli whose rows are measured against the targets, and its venv's Python
+        # (the python+requests and `import typer` baselines run with the same interpreter
+        # and site setup). --normal-install replaces it in setup() with a wheel install.
+        self.restcli = args.restcli or here
         if not self.restcli:
             sys.exit("benchmarks: restcli is not installed in this Python's environment (pip install -e .)")
-        self.python = sys.executable
+        self.restcli = str(Path(self.restcli).absolute())
+        self.python = python_beside(self.restcli)
+        self.install = install_kind(self.python)
+        # With --normal-install: the restcli of this Python's environment (usually the
+        # editable one), measured too as rows marked [editable], for information.
+        self.alt: Optional[tuple[str, str, str]] = None  # (restcli, python, install kind)
+        self.here = here
         self.counter: Optional[Counter] = None
+
+    @property
+    def bindir(self) -> Path:
+        return Path(self.python).parent
 
     # -- environment ---------------------------------------------------------
     def base_env(self, **extra) -> dict:
@@ -387,12 +487,33 @@ class Bench:
 
         if not self.args.no_tools:
             make_venv(self.tools_venv, list(TOOLS), self.log)
+        if self.args.normal_install:
+            venv = build_normal_install(self.cache_dir, self.log)
+            if self.here and not self.args.no_editable:
+                py = python_beside(self.here)
+                self.alt = (str(Path(self.here).absolute()), py, install_kind(py))
+            self.restcli = str(venv / "bin" / "restcli")
+            self.python = str(venv_python(venv))
+            self.install = install_kind(self.python)
         self.gw = Gateway(api_keys={API_KEY}, credentials={AKID: (SECRET, None)}, region=REGION).start()
         self.url = self.gw.url
         (self.home / ".aws" / "credentials").write_text(
             f"[bench]\naws_access_key_id = {AKID}\naws_secret_access_key = {SECRET}\n"
         )
-        (self.home / ".aws" / "config").write_text(f"[profile bench]\nregion = {REGION}\n")
+        # A profile botocore must resolve (StaticProfileSource leaves it to boto3): a
+        # credential_process printing the same static keys as JSON. A shell script, so the
+        # helper process costs both tools ~1 ms (its CPU is inside each row: wait4 counts
+        # waited-for descendants).
+        self.cred_process = self.tmp / "credential-process.sh"
+        self.cred_process.write_text(
+            "#!/bin/sh\n"
+            f"echo '{{\"Version\": 1, \"AccessKeyId\": \"{AKID}\", \"SecretAccessKey\": \"{SECRET}\"}}'\n"
+        )
+        self.cred_process.chmod(0o755)
+        (self.home / ".aws" / "config").write_text(
+            f"[profile bench]\nregion = {REGION}\n\n"
+            f"[profile benchproc]\nregion = {REGION}\ncredential_process = {self.cred_process}\n"
+        )
         self.config = self.tmp / "profiles.toml"
         self.write_config()
         self.config.chmod(0o600)
@@ -418,6 +539,12 @@ auth = "iam"
 region = "{REGION}"
 aws_profile = "bench"
 
+[profiles.iamproc]
+endpoint = "{self.url}/iam"
+auth = "iam"
+region = "{REGION}"
+aws_profile = "benchproc"
+
 [profiles.open]
 endpoint = "{self.url}/open"
 auth = "none"
@@ -434,8 +561,8 @@ auth = "none"
         shutil.rmtree(self.tmp, ignore_errors=True)
 
     # -- commands -------------------------------------------------------------
-    def rc(self, *args: str) -> list[str]:
-        return [self.restcli, "--config", str(self.config), *args]
+    def rc(self, *args: str, exe: Optional[str] = None) -> list[str]:
+        return [exe or self.restcli, "--config", str(self.config), *args]
 
     def tool(self, name: str) -> str:
         return str(self.tools_venv / "bin" / name)
@@ -443,93 +570,166 @@ auth = "none"
     def small_cmds(self) -> list[Cmd]:
         key_env = self.base_env(BENCH_API_KEY=API_KEY)
         iam_env = self.base_env(**self.env_creds())
+        proc_env = self.base_env(AWS_PROFILE="benchproc")
         url_key = f"{self.url}/key/items"
         url_iam = f"{self.url}/iam/items"
-
-        def body_has(text: str):
-            def check(run: Run):
-                return None if text.encode() in run.out else f"unexpected output: {run.out[:120]!r}"
-            return check
-
-        signed = body_has('"principal": "' + AKID)
-        keyed = body_has('"principal": "' + API_KEY)
-        cmds = [
-            Cmd("restcli_api_key", "restcli get (api_key)", self.rc("get", "keyed", "/items"), key_env, check=keyed),
-            Cmd(
-                "py_requests", "python -c 'import requests; requests.get(...)'",
-                [self.python, "-c", f"import requests; requests.get({url_key!r}, headers={{'X-Api-Key': {API_KEY!r}}})"],
-                key_env,
-            ),
+        cmds = self.restcli_cmds(self.restcli, self.python, "", "")
+        cmds[2:2] = [
             Cmd("httpie", "HTTPie http GET", [self.tool("http"), "--ignore-stdin", "--check-status", "GET", url_key,
-                                             f"X-Api-Key:{API_KEY}"], key_env, check=keyed),
-            Cmd("curl", "curl", ["curl", "-fsS", "-H", f"X-Api-Key: {API_KEY}", url_key], key_env, check=keyed),
-            Cmd("restcli_iam_env", "restcli get (iam, env credentials)", self.rc("get", "iamenv", "/items"), iam_env,
-                check=signed),
+                                             f"X-Api-Key:{API_KEY}"], key_env, check=self.keyed),
+            Cmd("curl", "curl", ["curl", "-fsS", "-H", f"X-Api-Key: {API_KEY}", url_key], key_env, check=self.keyed),
+        ]
+        cmds += [
             Cmd("awscurl_env", "awscurl (env credentials)",
                 [self.tool("awscurl"), "--fail-with-body", "--service", "execute-api", "--region", REGION, url_iam],
-                iam_env, check=signed),
-            Cmd("restcli_iam_profile", "restcli get (iam, AWS profile: boto3)", self.rc("get", "iamprof", "/items"),
-                self.base_env(), check=signed),
-            Cmd("awscurl_profile", "awscurl --profile",
+                iam_env, check=self.signed),
+            Cmd("awscurl_profile", "awscurl --profile bench (static keys: configparser)",
                 [self.tool("awscurl"), "--fail-with-body", "--profile", "bench", "--service", "execute-api",
-                 "--region", REGION, url_iam], self.base_env(), check=signed),
-            Cmd("restcli_help", "restcli --help", [self.restcli, "--help"], self.base_env(),
-                check=body_has("Usage")),
-            Cmd("restcli_complete", "restcli completion (profile names)", [self.restcli],
-                self.base_env(_RESTCLI_COMPLETE="complete_bash", COMP_WORDS="restcli get ke", COMP_CWORD="2",
-                              RESTCLI_CONFIG=str(self.config)), check=body_has("keyed")),
-            Cmd("import_typer", "python -c 'import typer'", [self.python, "-c", "import typer"], self.base_env()),
+                 "--region", REGION, url_iam], self.base_env(), check=self.signed),
+            # awscurl reads only ~/.aws/credentials itself; a profile that is not there goes
+            # to botocore.session.get_session(), which takes the profile from AWS_PROFILE.
+            Cmd("awscurl_proc", "awscurl --profile benchproc (credential_process: botocore)",
+                [self.tool("awscurl"), "--fail-with-body", "--profile", "benchproc", "--service", "execute-api",
+                 "--region", REGION, url_iam], proc_env, check=self.signed),
         ]
         if self.args.no_tools:
             for c in cmds:
-                if c.key in ("httpie", "awscurl_env", "awscurl_profile"):
+                if c.key in ("httpie", "awscurl_env", "awscurl_profile", "awscurl_proc"):
                     c.unavailable = "--no-tools"
         cog = self.cognito_cmd()
         if cog is not None:
             cmds.append(cog)
+        if self.alt:
+            exe, py, kind = self.alt
+            alt = self.restcli_cmds(exe, py, "ed_", f" [{kind}]")
+            if cog is not None:
+                alt.append(Cmd("ed_" + cog.key, cog.label + f" [{kind}]", [exe, *cog.argv[1:]], cog.env,
+                               check=cog.check, unavailable=cog.unavailable))
+            cmds += alt
         return cmds
+
+    @staticmethod
+    def body_has(text: str):
+        def check(run: Run):
+            return None if text.encode() in run.out else f"unexpected output: {run.out[:120]!r}"
+        return check
+
+    @property
+    def signed(self):
+        return self.body_has('"principal": "' + AKID)
+
+    @property
+    def keyed(self):
+        return self.body_has('"principal": "' + API_KEY)
+
+    def restcli_cmds(self, exe: str, py: str, prefix: str, suffix: str) -> list[Cmd]:
+        """restcli's start-up rows for one install, with the two baselines run by that
+        install's Python (same interpreter, same site setup)."""
+        key_env = self.base_env(BENCH_API_KEY=API_KEY)
+        iam_env = self.base_env(**self.env_creds())
+        url_key = f"{self.url}/key/items"
+        return [
+            Cmd(prefix + "restcli_api_key", "restcli get (api_key)" + suffix,
+                self.rc("get", "keyed", "/items", exe=exe), key_env, check=self.keyed),
+            Cmd(prefix + "py_requests", "python -c 'import requests; requests.get(...)'" + suffix,
+                [py, "-c", f"import requests; requests.get({url_key!r}, headers={{'X-Api-Key': {API_KEY!r}}})"],
+                key_env),
+            Cmd(prefix + "restcli_iam_env", "restcli get (iam, env credentials)" + suffix,
+                self.rc("get", "iamenv", "/items", exe=exe), iam_env, check=self.signed),
+            Cmd(prefix + "restcli_iam_profile", "restcli get (iam, AWS profile, static keys: configparser)" + suffix,
+                self.rc("get", "iamprof", "/items", exe=exe), self.base_env(), check=self.signed),
+            Cmd(prefix + "restcli_iam_proc", "restcli get (iam, AWS profile, credential_process: boto3)" + suffix,
+                self.rc("get", "iamproc", "/items", exe=exe), self.base_env(AWS_PROFILE="benchproc"),
+                check=self.signed),
+            Cmd(prefix + "restcli_help", "restcli --help" + suffix, [exe, "--help"], self.base_env(),
+                check=self.body_has("Usage")),
+            Cmd(prefix + "restcli_complete", "restcli completion (profile names)" + suffix, [exe],
+                self.base_env(_RESTCLI_COMPLETE="complete_bash", COMP_WORDS="restcli get ke", COMP_CWORD="2",
+                              RESTCLI_CONFIG=str(self.config)), check=self.body_has("keyed")),
+            Cmd(prefix + "import_typer", "python -c 'import typer'" + suffix, [py, "-c", "import typer"],
+                self.base_env()),
+        ]
 
     def breakdown_cmds(self) -> list[Cmd]:
         """A ladder of stand-in commands that splits restcli's start-up cost into layers.
 
-        Each step adds one layer to the previous one, so the difference of two medians is
-        that layer's CPU cost. It names restcli's modules; a step whose import fails is
-        reported as not available.
+        Each step adds one layer to the step named in its "over" column, so the median of the
+        per-round differences is that layer's CPU cost. They run with the Python of the
+        install measured (and import restcli's modules from it); a step whose import fails
+        is reported as not available. Two steps are stand-ins for suggested fixes (marked
+        "fix?"): they show what a change to restcli would save before anyone makes it.
         """
         py = self.python
         env = self.base_env(BENCH_API_KEY=API_KEY)
+        proc_env = self.base_env(AWS_PROFILE="benchproc")
         url = f"{self.url}/key/items"
         get = f"requests.get({url!r}, headers={{'X-Api-Key': {API_KEY!r}}})"
-        tree = "import typer.main; from restcli.cli import app; typer.main.get_command(app)"
-        mods = "import restcli.call, restcli.output, restcli.client, restcli.config"
+        mods = ("import restcli.__main__, restcli.app, restcli.fast_argv, restcli.request_options, restcli.call, "
+                "restcli.client, restcli.config, restcli.output, restcli.request, restcli.secrets, "
+                "restcli.auth.api_key")
         complete_env = self.base_env(_RESTCLI_COMPLETE="complete_bash", COMP_WORDS="restcli get ke",
                                      COMP_CWORD="2", RESTCLI_CONFIG=str(self.config))
         creds = "get_credentials().get_frozen_credentials()"
-        return [
-            Cmd("bd_pass", "P  python -c pass (interpreter)", [py, "-c", "pass"], env),
-            Cmd("bd_a", "A  import requests; requests.get(URL)", [py, "-c", f"import requests; {get}"], env),
-            Cmd("bd_b", "B  A + import typer.main", [py, "-c", f"import requests, typer.main; {get}"], env),
-            Cmd("bd_c", "C  B + import restcli.cli + get_command(app)", [py, "-c", f"import requests; {tree}; {get}"],
-                env),
-            Cmd("bd_d", "D  C + import restcli.call/output/client/config", [py, "-c", f"import requests; {tree}; {mods}; "
-                                                                             f"{get}"], env),
-            Cmd("bd_e", "E  restcli get keyed /items (the real call)", self.rc("get", "keyed", "/items"), env),
-            Cmd("bd_t", "T  import typer", [py, "-c", "import typer"], env),
-            Cmd("bd_t2", "T2 import restcli.cli + get_command(app)", [py, "-c", tree], env),
-            Cmd("bd_t3", "T3 T2 + import restcli.config", [py, "-c", f"{tree}; import restcli.config"], env),
-            Cmd("bd_g", "G  restcli completion (the real one)", [self.restcli], complete_env),
-            Cmd("bd_h", "H  requests + boto3.Session('bench') frozen credentials",
-                [py, "-c", f"import requests, boto3; boto3.Session(profile_name='bench').{creds}"], self.base_env()),
-            Cmd("bd_h2", "H2 requests + botocore Session('bench') frozen credentials",
-                [py, "-c", f"import requests, botocore.session; botocore.session.Session(profile='bench').{creds}"],
-                self.base_env()),
-            Cmd("bd_h3", "H3 requests + configparser read of the credentials file",
-                [py, "-c", "import requests, configparser, os; c = configparser.ConfigParser(); "
-                           "c.read(os.environ['AWS_SHARED_CREDENTIALS_FILE']); c['bench']['aws_access_key_id']"],
-                self.base_env()),
-            Cmd("bd_h4", "H4 awscurl's imports: requests + botocore.crt, botocore.awsrequest",
-                [py, "-c", "import requests; from botocore import crt, awsrequest"], self.base_env()),
+        argv = ["restcli", "--config", str(self.config), "get", "iamproc", "/items"]
+        botocore_session = (
+            "import sys, botocore.session, restcli.aws.credentials as c\n"
+            "class S:  # what restcli uses of boto3.Session, on a botocore Session\n"
+            "    def __init__(self, p): self.s = botocore.session.Session(profile=p)\n"
+            "    def get_credentials(self): return self.s.get_credentials()\n"
+            "    region_name = property(lambda self: self.s.get_config_variable('region'))\n"
+            "c._boto_session = S\n"
+            f"sys.argv = {argv!r}\n"
+            "from restcli.__main__ import main; main()\n"
+        )
+        fast_complete = (
+            "import os, tomllib, restcli.__main__, restcli.app\n"
+            "from restcli.locations import find_path\n"
+            "with open(find_path(None), 'rb') as f: names = tomllib.load(f).get('profiles', {})\n"
+            "print('\\n'.join(n for n in names if n.startswith('ke')))\n"
+        )
+        C = Cmd
+        cmds = [
+            C("bd_pass", "P  python -c pass (interpreter)", [py, "-c", "pass"], env),
         ]
+        if self.alt:
+            cmds.append(C("bd_pass_ed", f"P' python -c pass, {self.alt[2]} venv", [self.alt[1], "-c", "pass"], env,
+                          over="bd_pass"))
+        cmds += [
+            C("bd_a", "A  import requests; requests.get(URL)", [py, "-c", f"import requests; {get}"], env,
+              over="bd_pass"),
+            C("bd_d", "D  A + import restcli's request-path modules", [py, "-c", f"import requests; {mods}; {get}"],
+              env, over="bd_a"),
+            C("bd_e", "E  restcli get keyed /items (the real call)", self.rc("get", "keyed", "/items"), env,
+              over="bd_d", check=self.keyed),
+        ]
+        if self.alt:
+            cmds.append(C("bd_e_ed", f"E' the same, {self.alt[2]} install",
+                          self.rc("get", "keyed", "/items", exe=self.alt[0]), env, over="bd_e", check=self.keyed))
+        cmds += [
+            C("bd_i", "I  restcli get iamenv /items (iam, env credentials)", self.rc("get", "iamenv", "/items"),
+              self.base_env(**self.env_creds()), over="bd_e", check=self.signed),
+            C("bd_t", "T  import typer", [py, "-c", "import typer"], env, over="bd_pass"),
+            C("bd_t2", "T2 T + import restcli.__main__, restcli.cli", [py, "-c", "import typer, restcli.__main__, "
+                                                                              "restcli.cli"], env, over="bd_t"),
+            C("bd_t3", "T3 T2 + typer.main.get_command(app) (builds every command)",
+              [py, "-c", "import typer.main, restcli.__main__; from restcli.cli import app; "
+                         "typer.main.get_command(app)"], env, over="bd_t2"),
+            C("bd_g", "G  restcli completion (the real one)", [self.restcli], complete_env, over="bd_t3",
+              check=self.body_has("keyed")),
+            C("bd_f", "F  fix? completion without Typer: restcli.__main__ + tomllib read of the names",
+              [py, "-c", fast_complete], complete_env, over="bd_pass", check=self.body_has("keyed")),
+            C("bd_h", "H  A + boto3.Session('benchproc') credentials (credential_process)",
+              [py, "-c", f"import requests, boto3; boto3.Session(profile_name='benchproc').{creds}"], proc_env,
+              over="bd_a"),
+            C("bd_h2", "H2 A + botocore Session('benchproc') credentials (credential_process)",
+              [py, "-c", f"import requests, botocore.session; botocore.session.Session(profile='benchproc').{creds}"],
+              proc_env, over="bd_a"),
+            C("bd_r", "R  restcli get iamproc /items (credential_process, the real call)", self.rc(*argv[1:]),
+              proc_env, over="bd_i", check=self.signed),
+            C("bd_x", "X  fix? R with botocore.session.Session in place of boto3.Session",
+              [py, "-c", botocore_session], proc_env, over="bd_r", check=self.signed),
+        ]
+        return cmds
 
     def big_cmds(self) -> list[Cmd]:
         n = DOWNLOAD_BYTES
@@ -686,17 +886,22 @@ def fmt_ratio(x: Optional[float]) -> str:
     return "n/a" if x is None else f"{x:.2f}x"
 
 
-def start_up_targets(target, ratio_target, na, bench) -> None:
-    ratio_target("api_key: CPU <= 1.15x python+requests", "restcli_api_key", "py_requests", 1.15)
-    ratio_target("api_key: CPU <= 0.6x HTTPie", "restcli_api_key", "httpie", 0.6)
-    ratio_target("iam env credentials: CPU <= 0.6x awscurl", "restcli_iam_env", "awscurl_env", 0.6)
-    ratio_target("iam named AWS profile: CPU <= 1.0x awscurl", "restcli_iam_profile", "awscurl_profile", 1.0)
-    ratio_target("cognito cached: CPU <= 1.3x api_key call", "restcli_cognito", "restcli_api_key", 1.3)
+def start_up_targets(target, ratio_target, na, bench, x: str = "") -> None:
+    """The start-up targets of issue 6 for one install: x is its row-key prefix ("" for the
+    install the targets are judged on, "ed_" for the editable one shown for information)."""
+    ratio_target("api_key: CPU <= 1.15x python+requests", x + "restcli_api_key", x + "py_requests", 1.15)
+    ratio_target("api_key: CPU <= 0.6x HTTPie", x + "restcli_api_key", "httpie", 0.6)
+    ratio_target("iam env credentials: CPU <= 0.6x awscurl", x + "restcli_iam_env", "awscurl_env", 0.6)
+    ratio_target("iam named AWS profile, static keys: CPU <= 1.0x awscurl", x + "restcli_iam_profile",
+                 "awscurl_profile", 1.0)
+    ratio_target("iam named AWS profile, credential_process (boto3 path): CPU <= 1.0x awscurl",
+                 x + "restcli_iam_proc", "awscurl_proc", 1.0)
+    ratio_target("cognito cached: CPU <= 1.3x api_key call", x + "restcli_cognito", x + "restcli_api_key", 1.3)
     target("cognito cached: Cognito/AWS requests == 0",
-           None if na("restcli_cognito") or bench.counter is None
-           else float(len(bench.counter.hits)), 0, "requests", na("restcli_cognito"))
-    ratio_target("--help: CPU <= 1.0x python+requests", "restcli_help", "py_requests", 1.0)
-    ratio_target("completion: CPU <= 1.2x import typer", "restcli_complete", "import_typer", 1.2)
+           None if na(x + "restcli_cognito") or bench.counter is None
+           else float(len(bench.counter.hits)), 0, "requests", na(x + "restcli_cognito"))
+    ratio_target("--help: CPU <= 1.0x python+requests", x + "restcli_help", x + "py_requests", 1.0)
+    ratio_target("completion: CPU <= 1.2x import typer", x + "restcli_complete", x + "import_typer", 1.2)
 
 
 def report(bench: Bench, small: list[Cmd], big: list[Cmd], args, log) -> tuple[str, list[dict]]:
@@ -726,7 +931,8 @@ def report(bench: Bench, small: list[Cmd], big: list[Cmd], args, log) -> tuple[s
     ratio_of = {
         "restcli_api_key": [("py_requests", "python+requests"), ("httpie", "HTTPie"), ("curl", "curl")],
         "restcli_iam_env": [("awscurl_env", "awscurl"), ("restcli_api_key", "restcli api_key")],
-        "restcli_iam_profile": [("awscurl_profile", "awscurl --profile"), ("restcli_iam_env", "restcli iam env")],
+        "restcli_iam_profile": [("awscurl_profile", "awscurl --profile bench"), ("restcli_iam_env", "restcli iam env")],
+        "restcli_iam_proc": [("awscurl_proc", "awscurl --profile benchproc"), ("restcli_iam_env", "restcli iam env")],
         "restcli_help": [("py_requests", "python+requests")],
         "restcli_complete": [("import_typer", "import typer")],
         "restcli_cognito": [("restcli_api_key", "restcli api_key")],
@@ -734,13 +940,19 @@ def report(bench: Bench, small: list[Cmd], big: list[Cmd], args, log) -> tuple[s
         "restcli_dl_pipe": [("curl_dl_pipe", "curl")],
         "restcli_upload_iam": [("curl_upload", "curl"), ("awscurl_upload", "awscurl")],
     }
+    own = ("py_requests", "import_typer", "restcli_api_key", "restcli_iam_env")  # per-install baselines
+    for key in list(ratio_of):
+        if key.startswith("restcli_") and "ed_" + key in by:
+            ratio_of["ed_" + key] = [(("ed_" + o) if o in own else o, n + (" [same venv]" if o in own else ""))
+                                     for o, n in ratio_of[key]]
     cases = {
-        "api_key GET": ["restcli_api_key", "py_requests", "httpie", "curl"],
-        "iam, env credentials": ["restcli_iam_env", "awscurl_env"],
-        "iam, named AWS profile": ["restcli_iam_profile", "awscurl_profile"],
-        "help": ["restcli_help"],
-        "completion": ["restcli_complete", "import_typer"],
-        "cognito, cached token": ["restcli_cognito"],
+        "api_key GET": ["restcli_api_key", "ed_restcli_api_key", "py_requests", "ed_py_requests", "httpie", "curl"],
+        "iam, env credentials": ["restcli_iam_env", "ed_restcli_iam_env", "awscurl_env"],
+        "iam, named AWS profile, static keys": ["restcli_iam_profile", "ed_restcli_iam_profile", "awscurl_profile"],
+        "iam, named AWS profile, credential_process": ["restcli_iam_proc", "ed_restcli_iam_proc", "awscurl_proc"],
+        "help": ["restcli_help", "ed_restcli_help"],
+        "completion": ["restcli_complete", "ed_restcli_complete", "import_typer", "ed_import_typer"],
+        "cognito, cached token": ["restcli_cognito", "ed_restcli_cognito"],
         "1 GiB download -o FILE": ["restcli_dl_file", "curl_dl_file"],
         "1 GiB download into a pipe": ["restcli_dl_pipe", "curl_dl_pipe"],
         "256 MiB upload": ["restcli_upload_iam", "curl_upload", "awscurl_upload"],
@@ -764,6 +976,7 @@ def report(bench: Bench, small: list[Cmd], big: list[Cmd], args, log) -> tuple[s
               f"{c.median('rss_kib') / 1024:.1f} | {rs} |")
 
     targets = []
+    into = targets
 
     def target(name: str, value: Optional[float], limit: float, unit: str, why_na: str = "", strict=False,
                pair: tuple = ()):
@@ -771,7 +984,7 @@ def report(bench: Bench, small: list[Cmd], big: list[Cmd], args, log) -> tuple[s
             result = "n/a"
         else:
             result = "PASS" if (value < limit if strict else value <= limit) else "MISS"
-        targets.append({"target": name, "value": value, "limit": limit, "unit": unit, "result": result,
+        into.append({"target": name, "value": value, "limit": limit, "unit": unit, "result": result,
                         "note": why_na if value is None else "", "spread": spread(*pair) if pair else ""})
 
     def ratio_target(name, a, b, limit, attr="cpu"):
@@ -801,20 +1014,36 @@ def report(bench: Bench, small: list[Cmd], big: list[Cmd], args, log) -> tuple[s
                None if med("restcli_upload_iam", "rss_kib") is None else med("restcli_upload_iam", "rss_kib") / 1024,
                100, "MiB", na("restcli_upload_iam"), strict=True)
 
-    p("")
-    p("| target (issue 6) | measured | result |")
-    p("| --- | ---: | --- |")
-    for t in targets:
-        if t["value"] is None:
-            shown = f"n/a ({t['note']})" if t["note"] else "n/a"
-        elif t["unit"] == "x":
-            shown = f"{t['value']:.2f}x{t['spread']}"
-        elif t["unit"] == "MiB":
-            shown = f"{t['value']:.1f} MiB"
-        else:
-            shown = f"{t['value']:g} {t['unit']}"
-        p(f"| {t['target']} | {shown} | {t['result']} |")
-    return "\n".join(lines), targets
+    editable_targets: list[dict] = []
+    if small and bench.alt:
+        into = editable_targets
+        start_up_targets(target, ratio_target, na, bench, "ed_")
+        into = targets
+
+    def target_table(title: str, rows: list[dict]) -> None:
+        p("")
+        p(f"| {title} | measured | result |")
+        p("| --- | ---: | --- |")
+        for t in rows:
+            if t["value"] is None:
+                shown = f"n/a ({t['note']})" if t["note"] else "n/a"
+            elif t["unit"] == "x":
+                shown = f"{t['value']:.2f}x{t['spread']}"
+            elif t["unit"] == "MiB":
+                shown = f"{t['value']:.1f} MiB"
+            else:
+                shown = f"{t['value']:g} {t['unit']}"
+            p(f"| {t['target']} | {shown} | {t['result']} |")
+
+    target_table(f"target (issue 6), restcli {bench.install} install", targets)
+    if editable_targets:
+        p("")
+        p(f"For information, the same start-up targets with the {bench.alt[2]} install "
+          f"({bench.alt[0]}); its python+requests and `import typer` baselines run in its own venv:")
+        target_table(f"start-up target, restcli {bench.alt[2]} install", editable_targets)
+    for t in editable_targets:
+        t["install"] = bench.alt[2]
+    return "\n".join(lines), targets + editable_targets
 
 
 def breakdown_report(cmds: list[Cmd]) -> str:
@@ -824,13 +1053,10 @@ def breakdown_report(cmds: list[Cmd]) -> str:
         c = by.get(k)
         return None if c is None or c.unavailable or not c.runs else c.median("cpu")
 
-    steps = [("bd_pass", None), ("bd_a", "bd_pass"), ("bd_b", "bd_a"), ("bd_c", "bd_b"), ("bd_d", "bd_c"),
-             ("bd_e", "bd_d"), ("bd_t", "bd_pass"), ("bd_t2", "bd_t"), ("bd_t3", "bd_t2"), ("bd_g", "bd_t3"),
-             ("bd_h", "bd_a"), ("bd_h2", "bd_a"), ("bd_h3", "bd_a"), ("bd_h4", "bd_a")]
     lines = ["| step | runs | CPU s | + over | delta ms (median of per-round differences) |",
              "| --- | ---: | ---: | --- | ---: |"]
-    for key, prev in steps:
-        c = by[key]
+    for c in cmds:
+        key, prev = c.key, c.over
         if m(key) is None:
             lines.append(f"| {c.label} | 0 | not available: {c.unavailable} | | |")
             continue
@@ -1000,7 +1226,20 @@ def main() -> int:
     ap.add_argument("--cache-dir", default=os.environ.get("RESTCLI_BENCH_CACHE", "/tmp/restcli-bench"),
                     help="where the comparator venvs live (default /tmp/restcli-bench)")
     ap.add_argument("--json", metavar="FILE", help="also write every figure as JSON")
+    ap.add_argument("--restcli", metavar="EXE",
+                    help="measure this restcli executable only (no wheel is built); the python+requests and "
+                         "`import typer` baselines and the --breakdown steps run with the Python beside it")
+    ap.add_argument("--no-wheel", action="store_true",
+                    help="measure this Python's restcli only (usually the editable install; no wheel is built)")
+    ap.add_argument("--no-editable", action="store_true",
+                    help="do not also measure this Python's (editable) restcli beside the wheel install")
     args = ap.parse_args()
+    # By default the targets are judged on a normal (wheel) install of the working tree:
+    # an editable install runs setuptools' import finder in every process of its venv.
+    args.normal_install = not (args.restcli or args.no_wheel)
+    for name in ("json", "restcli", "cache_dir"):  # the commands run in a temp dir
+        if getattr(args, name):
+            setattr(args, name, os.path.abspath(getattr(args, name)))
 
     def log(msg: str) -> None:
         print(f"[bench {time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
@@ -1011,8 +1250,13 @@ def main() -> int:
 
     bench = Bench(args, log)
     t_start = time.time()
+    cwd = os.getcwd()
     try:
         bench.setup()
+        # Every command runs in an empty temp dir, as from a user's working directory: from
+        # the repository, `python -c` would import restcli from ./restcli (sys.path[0] is
+        # the cwd) instead of the install being measured, and find ./restcli.egg-info.
+        os.chdir(bench.tmp)
         info = machine_info(None if args.no_tools else bench.tools_venv)
         small = [] if args.skip_small else bench.small_cmds()
         big = [] if args.skip_big else bench.big_cmds()
@@ -1026,14 +1270,23 @@ def main() -> int:
         if breakdown:
             log(f"breakdown ladder: {len(breakdown)} commands x {args.runs} rounds")
             measure(breakdown, args.runs, log)
+        info["loadavg_at_end"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
         table, targets = report(bench, small, big, args, log)
         cmdline = "python benchmarks/run.py " + " ".join(sys.argv[1:])
         print(f"## restcli benchmarks ({time.strftime('%Y-%m-%d %H:%M %Z')}, {time.time() - t_start:.0f} s)\n")
         print(f"command: `{cmdline.strip()}`\n")
-        print(f"restcli measured: {info['restcli_tree']}")
+        print(f"restcli measured: {info['restcli_tree']}; targets judged on the {bench.install} install "
+              f"{bench.restcli} (baselines with {bench.python})"
+              + (f"; also the {bench.alt[2]} install {bench.alt[0]} (rows marked [{bench.alt[2]}])" if bench.alt else ""))
         print(f"machine: {info['cpu']}, {info['cores']} cores ({info['usable_cores']} usable), "
-              f"Linux {info['kernel']}, Python {info['python']}, load average at start {info['loadavg_at_start']}")
+              f"Linux {info['kernel']}, Python {info['python']}, load average (1/5/15 min) at start "
+              f"{info['loadavg_at_start']}, after the measurements {info['loadavg_at_end']}")
         print("restcli deps: " + ", ".join(f"{k} {v}" for k, v in info["restcli_deps"].items() if v))
+        if bench.python != sys.executable:
+            other = dist_versions(bench.python, list(info["restcli_deps"]))
+            diff = {k: v or "not installed" for k, v in other.items() if v != info["restcli_deps"].get(k)}
+            print(f"restcli deps in {Path(bench.python).parent.parent}: the same versions"
+                  + ("" if not diff else ", except " + ", ".join(f"{k} {v}" for k, v in diff.items())))
         if info.get("comparators"):
             print("comparators: " + ", ".join(f"{k} {v}" for k, v in info["comparators"].items() if v)
                   + f" (in {bench.tools_venv}); {info['curl']}")
@@ -1048,18 +1301,22 @@ def main() -> int:
         if not args.no_importtime and small:
             print("\n### `python -X importtime`, restcli's paths (median of 5 runs)\n")
             by = {c.key: c for c in small}
-            for key in ("restcli_api_key", "restcli_iam_env", "restcli_iam_profile", "restcli_help",
-                        "restcli_complete", "restcli_cognito", "py_requests", "import_typer"):
+            for key in ("restcli_api_key", "restcli_iam_env", "restcli_iam_profile", "restcli_iam_proc",
+                        "restcli_help", "restcli_complete", "restcli_cognito", "py_requests", "import_typer",
+                        "ed_restcli_api_key", "ed_py_requests"):
                 c = by.get(key)
                 if c is None or c.unavailable:
                     continue
-                argv = c.argv if c.argv[0] == bench.python else [bench.python, *c.argv]
+                py = python_beside(c.argv[0])
+                argv = c.argv if c.argv[0] == py else [py, *c.argv]
                 rep = importtime_report(argv, c.env)
                 importtimes[key] = rep
                 print(f"{c.label}:\n{rep}\n")
         if args.json:
             Path(args.json).write_text(json.dumps({
                 "machine": info, "command": cmdline,
+                "restcli": {"targets_on": bench.restcli, "install": bench.install, "python": bench.python,
+                            "also": list(bench.alt) if bench.alt else None},
                 "rows": {c.key: {"label": c.label, "unavailable": c.unavailable,
                                  "runs": [{"cpu": r.cpu, "wall": r.wall, "rss_kib": r.rss_kib} for r in c.runs]}
                          for c in small + big + breakdown},
@@ -1068,6 +1325,7 @@ def main() -> int:
             }, indent=2))
         return 0
     finally:
+        os.chdir(cwd)
         bench.close()
 
 

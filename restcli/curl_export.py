@@ -13,7 +13,6 @@ import shlex
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
-from .config import SENSITIVE_HEADERS
 
 if TYPE_CHECKING:
     from .app import App

@@ -6,7 +6,6 @@ writes, and the .bak keeps the original text.
 
 from __future__ import annotations
 
-import os
 import re
 import stat
 from pathlib import Path

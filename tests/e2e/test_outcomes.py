@@ -489,7 +489,7 @@ def _run_with_ptys(args, env_changes, stdout_tty=True, stderr_tty=False):
     proc = subprocess.Popen([sys.executable, "-m", "restcli", *args], stdin=subprocess.DEVNULL,
                             env=env, **kwargs)
     out = {}
-    for name, master, slave in masters:
+    for _, _, slave in masters:
         os.close(slave)
     for name, master, _ in masters:
         chunks = []

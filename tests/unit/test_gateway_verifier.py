@@ -534,7 +534,7 @@ def test_sigv4_raw_utf8_request_line(gw):
     """A raw (unescaped) UTF-8 path on the wire is signed as its %-encoding."""
     url = gw.url + "/iam/\u1234/x"
     signed, _ = botocore_sign("GET", url)
-    lines = [f"GET /iam/\u1234/x HTTP/1.1", f"Host: 127.0.0.1:{gw.port}", "Connection: close"]
+    lines = ["GET /iam/\u1234/x HTTP/1.1", f"Host: 127.0.0.1:{gw.port}", "Connection: close"]
     lines += [f"{k}: {v}" for k, v in signed.items()]
     with socket.create_connection(("127.0.0.1", gw.port), timeout=5) as s:
         s.sendall(("\r\n".join(lines) + "\r\n\r\n").encode("utf-8"))

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from restcli.aws import credentials
-from restcli.aws.credentials import BotoSource, EnvSource, Frozen
+from restcli.aws.credentials import EnvSource, Frozen
 from restcli.errors import CREDENTIALS, CredentialsError
 
 
