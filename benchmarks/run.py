@@ -11,6 +11,7 @@ Not part of the test suite. Run from the repository root inside the project's ve
     python benchmarks/run.py --typer-compare        # Typer 0.28 vs 0.29 (why typer<0.29)
     python benchmarks/run.py --no-wheel             # this venv's (editable) restcli only
     python benchmarks/run.py --restcli PATH/restcli # that restcli only
+    python benchmarks/run.py --rev HEAD             # a commit (git archive), not the working tree
 
 Needs curl and GNU time (/usr/bin/time) on the machine, and pip access to the package
 index on the first run (comparator venvs). benchmarks/RESULTS.md records a run.
@@ -23,7 +24,9 @@ judged on that install: an editable install (pip install -e) runs setuptools'
 `__editable___restcli_*_finder` from a .pth file at every interpreter start in its venv,
 a cost users of a normal install do not pay. This Python's (editable) restcli is measured
 too, in rows marked [editable], with its own python+requests and `import typer` baselines
-run by its own venv's Python (--no-editable skips them).
+run by its own venv's Python (--no-editable skips them). With --rev COMMIT the wheel and
+tests/gateway.py come from `git archive COMMIT` instead, so others' uncommitted or
+concurrent edits cannot change the figures mid-run (the editable rows are skipped then).
 
 What it does, in one run on one machine:
 
@@ -66,6 +69,8 @@ measured calls then point every AWS endpoint variable at a loopback counter that
 see no request. Any failure there skips the row with a note.
 
 Peak RSS of a pipe row is restcli's (or curl's) own; the consumer (`wc -c`) is not counted.
+The "os.fsync patched out" download row is a reference, not a target: restcli's own code
+run with os.fsync a no-op, to show what syncing the -o file to disk costs (curl does not).
 """
 
 from __future__ import annotations
@@ -99,7 +104,7 @@ MIB = 1 << 20
 DOWNLOAD_BYTES = GIB
 UPLOAD_BYTES = 256 * MIB
 TOOLS = ("httpie", "awscurl")
-BIG_KEYS = ("restcli_dl_file", "restcli_dl_pipe", "restcli_upload_iam")
+BIG_KEYS = ("restcli_dl_file", "restcli_dl_nosync", "restcli_dl_pipe", "restcli_upload_iam")
 
 
 # ---------------------------------------------------------------------------
@@ -328,7 +333,17 @@ def install_kind(python: str) -> str:
 WHEEL_SOURCES = ("pyproject.toml", "README.md", "restcli")
 
 
-def build_normal_install(cache: Path, log) -> Path:
+def export_rev(rev: str) -> Path:
+    """The files of commit `rev` (git archive) in a temp dir: the wheel's source and the
+    gateway, independent of uncommitted work in the checkout."""
+    out = Path(tempfile.mkdtemp(prefix="restcli-bench-rev-"))
+    archive = subprocess.run(["git", "-C", str(REPO), "archive", "--format=tar", rev], capture_output=True,
+                             check=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(out)], input=archive, check=True)
+    return out
+
+
+def build_normal_install(cache: Path, log, source: Path = REPO) -> Path:
     """A wheel of the working tree, installed (not editable) in its own venv; returns it.
 
     The wheel is rebuilt on every run (from a copy of pyproject.toml, README.md and
@@ -341,12 +356,12 @@ def build_normal_install(cache: Path, log) -> Path:
     src = Path(tempfile.mkdtemp(prefix="restcli-bench-src-"))
     try:
         for name in WHEEL_SOURCES:
-            if (REPO / name).is_dir():
-                shutil.copytree(REPO / name, src / name, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+            if (source / name).is_dir():
+                shutil.copytree(source / name, src / name, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
             else:
-                shutil.copy2(REPO / name, src / name)
+                shutil.copy2(source / name, src / name)
         shutil.rmtree(wheel_dir, ignore_errors=True)
-        log(f"building a wheel of {REPO} into {wheel_dir}")
+        log(f"building a wheel of {source} into {wheel_dir}")
         subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--disable-pip-version-check", "--no-deps",
                         "-w", str(wheel_dir), str(src)], check=True)
     finally:
@@ -411,7 +426,7 @@ def machine_info(tools_venv: Optional[Path]) -> dict:
         "python_executable": sys.executable,
         "restcli_deps": dist_versions(sys.executable, deps),
         "curl": subprocess.run(["curl", "--version"], capture_output=True, text=True).stdout.split("\n")[0],
-        "restcli_tree": _git_state(),
+        "restcli_tree": None,
     }
     if tools_venv is not None:
         info["comparators"] = dist_versions(venv_python(tools_venv), ["httpie", "awscurl", "requests", "botocore"])
@@ -483,13 +498,18 @@ class Bench:
         return {"AWS_ACCESS_KEY_ID": AKID, "AWS_SECRET_ACCESS_KEY": SECRET}
 
     def setup(self) -> None:
+        self.source = REPO
+        if self.args.rev:
+            self.source = export_rev(self.args.rev)
+            self.log(f"measuring commit {self.args.rev}: wheel and gateway from git archive in {self.source}")
+            sys.path.insert(0, str(self.source))
         from tests.gateway import Gateway
 
         if not self.args.no_tools:
             make_venv(self.tools_venv, list(TOOLS), self.log)
         if self.args.normal_install:
-            venv = build_normal_install(self.cache_dir, self.log)
-            if self.here and not self.args.no_editable:
+            venv = build_normal_install(self.cache_dir, self.log, self.source)
+            if self.here and not self.args.no_editable and not self.args.rev:
                 py = python_beside(self.here)
                 self.alt = (str(Path(self.here).absolute()), py, install_kind(py))
             self.restcli = str(venv / "bin" / "restcli")
@@ -559,6 +579,8 @@ auth = "none"
         if self.counter:
             self.counter.stop()
         shutil.rmtree(self.tmp, ignore_errors=True)
+        if getattr(self, "source", REPO) != REPO:
+            shutil.rmtree(self.source, ignore_errors=True)
 
     # -- commands -------------------------------------------------------------
     def rc(self, *args: str, exe: Optional[str] = None) -> list[str]:
@@ -670,17 +692,28 @@ auth = "none"
         complete_env = self.base_env(_RESTCLI_COMPLETE="complete_bash", COMP_WORDS="restcli get ke",
                                      COMP_CWORD="2", RESTCLI_CONFIG=str(self.config))
         creds = "get_credentials().get_frozen_credentials()"
-        argv = ["restcli", "--config", str(self.config), "get", "iamproc", "/items"]
+
+        def main_via_c(*args: str, patch: str = "") -> list[str]:
+            """restcli's entry point run by `python -c`, after an optional patch (a fix?)."""
+            argv = ["restcli", "--config", str(self.config), *args]
+            return [py, "-c", f"import sys\n{patch}sys.argv = {argv!r}\nfrom restcli.__main__ import main; main()\n"]
+
         botocore_session = (
-            "import sys, botocore.session, restcli.aws.credentials as c\n"
+            "import botocore.session, restcli.aws.credentials as c\n"
             "class S:  # what restcli uses of boto3.Session, on a botocore Session\n"
             "    def __init__(self, p): self.s = botocore.session.Session(profile=p)\n"
             "    def get_credentials(self): return self.s.get_credentials()\n"
             "    region_name = property(lambda self: self.s.get_config_variable('region'))\n"
             "c._boto_session = S\n"
-            f"sys.argv = {argv!r}\n"
-            "from restcli.__main__ import main; main()\n"
         )
+        # requests imports a charset detector (charset_normalizer) only for
+        # Response.text/.apparent_encoding on bodies without a charset; None in sys.modules
+        # makes both candidates ImportError, and requests then warns once at import.
+        no_charset_detection = (
+            "import warnings\nsys.modules['chardet'] = sys.modules['charset_normalizer'] = None\n"
+            "warnings.filterwarnings('ignore', 'Unable to find acceptable character detection')\n"
+        )
+        iam_env = self.base_env(**self.env_creds())
         fast_complete = (
             "import os, tomllib, restcli.__main__, restcli.app\n"
             "from restcli.locations import find_path\n"
@@ -691,9 +724,10 @@ auth = "none"
         cmds = [
             C("bd_pass", "P  python -c pass (interpreter)", [py, "-c", "pass"], env),
         ]
-        if self.alt:
-            cmds.append(C("bd_pass_ed", f"P' python -c pass, {self.alt[2]} venv", [self.alt[1], "-c", "pass"], env,
-                          over="bd_pass"))
+        here_py = python_beside(self.here) if self.here else sys.executable
+        if here_py != py:
+            cmds.append(C("bd_pass_ed", f"P' python -c pass, {install_kind(here_py)} venv ({Path(here_py).parent.parent})",
+                          [here_py, "-c", "pass"], env, over="bd_pass"))
         cmds += [
             C("bd_a", "A  import requests; requests.get(URL)", [py, "-c", f"import requests; {get}"], env,
               over="bd_pass"),
@@ -707,7 +741,12 @@ auth = "none"
                           self.rc("get", "keyed", "/items", exe=self.alt[0]), env, over="bd_e", check=self.keyed))
         cmds += [
             C("bd_i", "I  restcli get iamenv /items (iam, env credentials)", self.rc("get", "iamenv", "/items"),
-              self.base_env(**self.env_creds()), over="bd_e", check=self.signed),
+              iam_env, over="bd_e", check=self.signed),
+            C("bd_i0", "I0 I by `python -c` calling restcli.__main__.main()", main_via_c("get", "iamenv", "/items"),
+              iam_env, over="bd_i", check=self.signed),
+            C("bd_j", "J  fix? I0 with requests' charset detection (charset_normalizer) kept out",
+              main_via_c("get", "iamenv", "/items", patch=no_charset_detection), iam_env, over="bd_i0",
+              check=self.signed),
             C("bd_t", "T  import typer", [py, "-c", "import typer"], env, over="bd_pass"),
             C("bd_t2", "T2 T + import restcli.__main__, restcli.cli", [py, "-c", "import typer, restcli.__main__, "
                                                                               "restcli.cli"], env, over="bd_t"),
@@ -724,10 +763,11 @@ auth = "none"
             C("bd_h2", "H2 A + botocore Session('benchproc') credentials (credential_process)",
               [py, "-c", f"import requests, botocore.session; botocore.session.Session(profile='benchproc').{creds}"],
               proc_env, over="bd_a"),
-            C("bd_r", "R  restcli get iamproc /items (credential_process, the real call)", self.rc(*argv[1:]),
-              proc_env, over="bd_i", check=self.signed),
+            C("bd_r", "R  I0 with the credential_process profile (restcli get iamproc /items)",
+              main_via_c("get", "iamproc", "/items"), proc_env, over="bd_i0", check=self.signed),
             C("bd_x", "X  fix? R with botocore.session.Session in place of boto3.Session",
-              [py, "-c", botocore_session], proc_env, over="bd_r", check=self.signed),
+              main_via_c("get", "iamproc", "/items", patch=botocore_session), proc_env, over="bd_r",
+              check=self.signed),
         ]
         return cmds
 
@@ -775,6 +815,12 @@ auth = "none"
                 check=file_ok, before=rm_out),
             Cmd("curl_dl_file", "curl 1 GiB -o FILE", ["curl", "-fsS", "-o", out, url], env, check=file_ok,
                 before=rm_out),
+            # restcli's own code with os.fsync made a no-op: what syncing the -o file costs
+            # (curl does not sync). Run by the measured install's Python.
+            Cmd("restcli_dl_nosync", "restcli get 1 GiB -o FILE, os.fsync patched out (reference)",
+                [self.python, "-c", "import os, sys; os.fsync = lambda fd: None; sys.argv = "
+                 + repr(["restcli", *self.rc("get", "open", "/bytes", f"n=={n}", f"chunk=={MIB}", "-o", out)[1:]])
+                 + "; from restcli.__main__ import main; main()"], env, check=file_ok, before=rm_out),
             Cmd("restcli_dl_pipe", "restcli get 1 GiB, stdout a pipe to wc -c",
                 self.rc("get", "open", "/bytes", f"n=={n}", f"chunk=={MIB}"), env, stdout="pipe", check=pipe_ok),
             Cmd("curl_dl_pipe", "curl 1 GiB, stdout a pipe to wc -c", ["curl", "-fsS", url], env, stdout="pipe", check=pipe_ok),
@@ -794,7 +840,7 @@ auth = "none"
     def cognito_cmd(self) -> Optional[Cmd]:
         label = "restcli get (cognito, cached token)"
         key = "restcli_cognito"
-        if not (REPO / "restcli" / "auth" / "cognito.py").exists():
+        if not (self.source / "restcli" / "auth" / "cognito.py").exists():
             return Cmd(key, label, [], {}, unavailable="restcli/auth/cognito.py does not exist yet")
         try:
             env = self.prepare_cognito()
@@ -937,6 +983,7 @@ def report(bench: Bench, small: list[Cmd], big: list[Cmd], args, log) -> tuple[s
         "restcli_complete": [("import_typer", "import typer")],
         "restcli_cognito": [("restcli_api_key", "restcli api_key")],
         "restcli_dl_file": [("curl_dl_file", "curl")],
+        "restcli_dl_nosync": [("curl_dl_file", "curl"), ("restcli_dl_file", "restcli -o")],
         "restcli_dl_pipe": [("curl_dl_pipe", "curl")],
         "restcli_upload_iam": [("curl_upload", "curl"), ("awscurl_upload", "awscurl")],
     }
@@ -953,7 +1000,7 @@ def report(bench: Bench, small: list[Cmd], big: list[Cmd], args, log) -> tuple[s
         "help": ["restcli_help", "ed_restcli_help"],
         "completion": ["restcli_complete", "ed_restcli_complete", "import_typer", "ed_import_typer"],
         "cognito, cached token": ["restcli_cognito", "ed_restcli_cognito"],
-        "1 GiB download -o FILE": ["restcli_dl_file", "curl_dl_file"],
+        "1 GiB download -o FILE": ["restcli_dl_file", "curl_dl_file", "restcli_dl_nosync"],
         "1 GiB download into a pipe": ["restcli_dl_pipe", "curl_dl_pipe"],
         "256 MiB upload": ["restcli_upload_iam", "curl_upload", "awscurl_upload"],
     }
@@ -1231,12 +1278,21 @@ def main() -> int:
                          "`import typer` baselines and the --breakdown steps run with the Python beside it")
     ap.add_argument("--no-wheel", action="store_true",
                     help="measure this Python's restcli only (usually the editable install; no wheel is built)")
+    ap.add_argument("--rev", metavar="COMMIT",
+                    help="build the wheel (and take tests/gateway.py) from this commit (git archive), not the "
+                         "working tree, so uncommitted work by others does not change the figures mid-run; "
+                         "the editable rows are then skipped (they would run the working tree)")
     ap.add_argument("--no-editable", action="store_true",
                     help="do not also measure this Python's (editable) restcli beside the wheel install")
     args = ap.parse_args()
     # By default the targets are judged on a normal (wheel) install of the working tree:
     # an editable install runs setuptools' import finder in every process of its venv.
     args.normal_install = not (args.restcli or args.no_wheel)
+    if args.rev:
+        if not args.normal_install:
+            ap.error("--rev builds a wheel: not with --restcli or --no-wheel")
+        args.rev = subprocess.run(["git", "-C", str(REPO), "rev-parse", "--short", args.rev], capture_output=True,
+                                  text=True, check=True).stdout.strip()
     for name in ("json", "restcli", "cache_dir"):  # the commands run in a temp dir
         if getattr(args, name):
             setattr(args, name, os.path.abspath(getattr(args, name)))
@@ -1258,6 +1314,8 @@ def main() -> int:
         # the cwd) instead of the install being measured, and find ./restcli.egg-info.
         os.chdir(bench.tmp)
         info = machine_info(None if args.no_tools else bench.tools_venv)
+        info["restcli_tree"] = (f"commit {args.rev} (git archive; the checkout is not used)" if args.rev
+                                else _git_state())
         small = [] if args.skip_small else bench.small_cmds()
         big = [] if args.skip_big else bench.big_cmds()
         if small:
@@ -1271,6 +1329,9 @@ def main() -> int:
             log(f"breakdown ladder: {len(breakdown)} commands x {args.runs} rounds")
             measure(breakdown, args.runs, log)
         info["loadavg_at_end"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
+        if not args.rev and args.normal_install and _git_state() != info["restcli_tree"]:
+            info["restcli_tree"] += (f"; WARNING: the checkout changed during the run (now {_git_state()}): the "
+                                     "wheel rows ran the state at the start, the editable rows a moving tree")
         table, targets = report(bench, small, big, args, log)
         cmdline = "python benchmarks/run.py " + " ".join(sys.argv[1:])
         print(f"## restcli benchmarks ({time.strftime('%Y-%m-%d %H:%M %Z')}, {time.time() - t_start:.0f} s)\n")
