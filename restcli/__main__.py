@@ -21,9 +21,16 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _run(args: list[str], application) -> int:
-    # An ordinary request is parsed without Typer (see fast_argv.py); shell completion
-    # and everything else go through the full CLI.
-    if "_RESTCLI_COMPLETE" not in os.environ:
+    # An ordinary request, and bash completion of a profile name, are answered without
+    # Typer (see fast_argv.py); everything else goes through the full CLI.
+    if "_RESTCLI_COMPLETE" in os.environ:
+        from .fast_argv import complete_bash
+
+        answer = complete_bash(os.environ)
+        if answer is not None:
+            sys.stdout.write(answer + "\n")
+            return 0
+    else:
         from .fast_argv import parse
 
         parsed = parse(args)

@@ -13,10 +13,13 @@ from typing import BinaryIO, Iterator
 
 
 @contextmanager
-def replacing(path: str | os.PathLike, mode: int | None = None) -> Iterator[BinaryIO]:
+def replacing(
+    path: str | os.PathLike, mode: int | None = None, durable: bool = True
+) -> Iterator[BinaryIO]:
     """Yield a binary file that becomes `path` when the block ends without an error.
 
-    `mode` None gives what creating the file would (0666 less the umask).
+    `mode` None gives what creating the file would (0666 less the umask). `durable`
+    syncs file and directory to disk (config and token caches; not bulk downloads).
     """
     import tempfile
 
@@ -28,7 +31,8 @@ def replacing(path: str | os.PathLike, mode: int | None = None) -> Iterator[Bina
             yield f
             f.flush()
             os.fchmod(f.fileno(), _default_mode() if mode is None else mode)
-            os.fsync(f.fileno())
+            if durable:
+                os.fsync(f.fileno())
         os.replace(tmp, path)
     except BaseException:
         try:
@@ -36,7 +40,8 @@ def replacing(path: str | os.PathLike, mode: int | None = None) -> Iterator[Bina
         except OSError:
             pass
         raise
-    _fsync_directory(directory)
+    if durable:
+        _fsync_directory(directory)
 
 
 def _fsync_directory(directory: str) -> None:

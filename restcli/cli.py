@@ -7,6 +7,7 @@ import typer
 
 from . import cli_auth
 from .app import App
+from .cli_args import ProfileName, complete_profile
 
 from .request_options import METHODS, OPTIONS
 
@@ -58,27 +59,6 @@ def main_callback(
     if not isinstance(ctx.obj, App):
         ctx.obj = App()
     ctx.obj.config_option = config
-
-
-def complete_profile(ctx: typer.Context, incomplete: str) -> List[str]:
-    """Profile names for shell completion: a bare TOML read, no validation, no HTTP stack."""
-    import tomllib
-
-    from .locations import find_path
-
-    root = ctx.find_root()
-    try:
-        with open(find_path(root.params.get("config")), "rb") as f:
-            names = tomllib.load(f).get("profiles", {})
-    except (OSError, ValueError):
-        return []
-    return [n for n in names if isinstance(n, str) and n.startswith(incomplete)]
-
-
-# A profile that exists: completed from the profiles file.
-ProfileName = Annotated[
-    str, typer.Argument(metavar="PROFILE", autocompletion=complete_profile, show_default=False)
-]
 
 
 def _request(ctx: typer.Context, method: str, api: str, path: str, items, **values) -> None:

@@ -8,12 +8,14 @@ from typing import Annotated, Optional
 
 import typer
 
+from .cli_args import ProfileName
+
 auth_app = typer.Typer(help="Inspect sign-in state and print tokens.", no_args_is_help=True)
 
 
 def login(
     ctx: typer.Context,
-    profile: Annotated[str, typer.Argument(show_default=False, help="A cognito profile.")],
+    profile: ProfileName,
     username: Annotated[
         Optional[str],
         typer.Option("--username", help="User name (default: the profile's username)."),
@@ -47,7 +49,7 @@ def login(
 
 def logout(
     ctx: typer.Context,
-    profile: Annotated[str, typer.Argument(show_default=False)],
+    profile: ProfileName,
     everywhere: Annotated[
         bool,
         typer.Option(
@@ -64,7 +66,7 @@ def logout(
 
 
 @auth_app.command("status")
-def status(ctx: typer.Context, profile: Annotated[str, typer.Argument(show_default=False)]) -> None:
+def status(ctx: typer.Context, profile: ProfileName) -> None:
     """Who is signed in, token use, expiry, scopes and groups; never a token."""
     from .cognito.commands import status as run
 
@@ -74,7 +76,7 @@ def status(ctx: typer.Context, profile: Annotated[str, typer.Argument(show_defau
 @auth_app.command("token")
 def token(
     ctx: typer.Context,
-    profile: Annotated[str, typer.Argument(show_default=False)],
+    profile: ProfileName,
     id_: Annotated[bool, typer.Option("--id", help="Print the ID token.")] = False,
     access: Annotated[bool, typer.Option("--access", help="Print the access token.")] = False,
 ) -> None:

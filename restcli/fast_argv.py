@@ -100,3 +100,44 @@ def _convert(opt, raw: str) -> Any:
     if opt.bounds and not opt.bounds[0] <= value <= opt.bounds[1]:
         return None
     return value
+
+
+# Commands whose first argument (after the command words) is a profile name.
+_PROFILE_FIRST = {(m,) for m in METHODS} | {
+    ("profiles", "show"), ("profiles", "set"), ("profiles", "unset"), ("profiles", "remove"),
+    ("profiles", "rename"), ("env",), ("login",), ("logout",), ("auth", "status"),
+    ("auth", "token"),
+}
+
+
+def complete_bash(environ) -> str | None:
+    """Profile names for bash completion without loading Typer, or None to let Typer answer.
+
+    Only the case a person meets most (`restcli get <TAB>`) in the shell most have; the
+    words and output follow Typer's bash protocol (COMP_WORDS/COMP_CWORD in, one
+    completion per line out). Every other shell, position or command goes to Typer.
+    """
+    import shlex
+
+    if environ.get("_RESTCLI_COMPLETE") != "complete_bash":
+        return None
+    try:
+        words = shlex.split(environ.get("COMP_WORDS", ""))
+        cword = int(environ.get("COMP_CWORD", ""))
+    except ValueError:
+        return None
+    args, incomplete = words[1:cword], (words[cword] if cword < len(words) else "")
+    config = None
+    if len(args) >= 2 and args[0] == "--config":
+        config, args = args[1], args[2:]
+    if incomplete.startswith("-") or any(a.startswith("-") for a in args):
+        return None
+    if args[:1] == ["request"]:
+        if len(args) != 2:
+            return None
+        args = ["get"]  # `request METHOD API`: API is where a method command has it
+    if tuple(args) not in _PROFILE_FIRST:
+        return None
+    from .locations import profile_names
+
+    return "\n".join(n for n in profile_names(config) if n.startswith(incomplete))

@@ -29,3 +29,15 @@ def cache_dir() -> Path:
     from platformdirs import user_cache_dir
 
     return Path(user_cache_dir("restcli", appauthor=False))
+
+
+def profile_names(explicit: str | None) -> list[str]:
+    """The profile names in the file, for completion: a bare TOML read, no validation."""
+    import tomllib
+
+    try:
+        with open(find_path(explicit), "rb") as f:
+            profiles = tomllib.load(f).get("profiles", {})
+    except (OSError, ValueError):
+        return []
+    return [n for n in profiles if isinstance(n, str)] if isinstance(profiles, dict) else []

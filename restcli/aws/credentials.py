@@ -55,7 +55,7 @@ class EnvSource:
     def profile_region(self) -> str | None:
         # Only asked when neither the profile, the host nor AWS_REGION gave a region; the
         # region in ~/.aws/config is then botocore's to read, as the chain would.
-        return _boto_session(None).region_name
+        return _boto_session(None).get_config_variable("region")
 
 
 class BotoSource:
@@ -80,7 +80,7 @@ class BotoSource:
 
     def profile_region(self) -> str | None:
         try:
-            return self.session.region_name
+            return self.session.get_config_variable("region")
         except Exception as e:  # noqa: BLE001
             raise translate(e, self.aws_profile) from None
 
@@ -205,10 +205,12 @@ def _parse_time(text: str) -> datetime | None:
 
 
 def _boto_session(aws_profile: str | None) -> Any:
-    import boto3
+    # botocore's session, not boto3's: boto3 would also import s3transfer and more that
+    # signing never uses (~30 ms, benchmarks/RESULTS.md). The credential chain is the same.
+    import botocore.session
 
     try:
-        return boto3.Session(profile_name=aws_profile or None)
+        return botocore.session.Session(profile=aws_profile or None)
     except Exception as e:  # noqa: BLE001
         raise translate(e, aws_profile) from None
 

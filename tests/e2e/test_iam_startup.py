@@ -82,4 +82,4 @@ def test_a_named_profile_botocore_must_resolve_does_load_boto3(profile):
     proc = importtime(profile, "--aws-profile", "dev")
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert "Credential=AKIDDEV/" in proc.stdout
-    assert "boto3" in imported(proc.stderr)
+    assert "botocore" in imported(proc.stderr)
