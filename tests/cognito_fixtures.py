@@ -251,3 +251,20 @@ def oauth_stub():
     stub = OAuthStub("m2m-client", "m2m-secret-0123456789").start()
     yield stub
     stub.stop()
+
+
+@pytest.fixture
+def identity_pool(moto, pool):
+    """An identity pool (guest access on) trusting `pool`'s app client; its id."""
+    import boto3
+
+    ci = boto3.client("cognito-identity", region_name=REGION, endpoint_url=moto.url,
+                      aws_access_key_id="testing", aws_secret_access_key="testing")
+    return ci.create_identity_pool(
+        IdentityPoolName="restcli tests",
+        AllowUnauthenticatedIdentities=True,
+        CognitoIdentityProviders=[{
+            "ProviderName": f"cognito-idp.{REGION}.amazonaws.com/{pool.id}",
+            "ClientId": pool.client_id,
+        }],
+    )["IdentityPoolId"]

@@ -9,6 +9,8 @@ from pathlib import Path
 REGION = "us-east-1"
 PASSWORD = "Corr3ct-Horse-Battery!"
 NEW_PASSWORD = "N3w-Horse-Battery-Staple!"
+# What moto's identity pools hand out (and the gateway's /iam routes then accept).
+MOTO_KEY, MOTO_SECRET, MOTO_TOKEN = "TESTACCESSKEY12345", "ABCSECRETKEY", "ABC12345"
 
 
 def login_args(profile: str = "app", user: str = "alice") -> list[str]:

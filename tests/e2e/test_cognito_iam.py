@@ -16,6 +16,9 @@ import time
 import pytest
 
 from tests.cognito_helpers import (
+    MOTO_KEY,
+    MOTO_SECRET,
+    MOTO_TOKEN,
     PASSWORD,
     REGION,
     cache_entries,
@@ -25,23 +28,6 @@ from tests.cognito_helpers import (
 )
 
 pytest_plugins = ["tests.cognito_fixtures"]
-
-MOTO_KEY, MOTO_SECRET, MOTO_TOKEN = "TESTACCESSKEY12345", "ABCSECRETKEY", "ABC12345"
-
-@pytest.fixture
-def identity_pool(moto, pool):
-    import boto3
-
-    ci = boto3.client("cognito-identity", region_name=REGION, endpoint_url=moto.url,
-                      aws_access_key_id="testing", aws_secret_access_key="testing")
-    return ci.create_identity_pool(
-        IdentityPoolName="restcli tests",
-        AllowUnauthenticatedIdentities=True,
-        CognitoIdentityProviders=[{
-            "ProviderName": f"cognito-idp.{REGION}.amazonaws.com/{pool.id}",
-            "ClientId": pool.client_id,
-        }],
-    )["IdentityPoolId"]
 
 
 @pytest.fixture

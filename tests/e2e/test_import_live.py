@@ -5,29 +5,9 @@ from __future__ import annotations
 
 import json
 
-import pytest
-
-from tests.cognito_helpers import PASSWORD, REGION
+from tests.cognito_helpers import MOTO_KEY, MOTO_SECRET, MOTO_TOKEN, PASSWORD, REGION
 
 pytest_plugins = ["tests.cognito_fixtures"]
-
-MOTO_KEY, MOTO_SECRET, MOTO_TOKEN = "TESTACCESSKEY12345", "ABCSECRETKEY", "ABC12345"
-
-
-@pytest.fixture
-def identity_pool(moto, pool):
-    import boto3
-
-    ci = boto3.client("cognito-identity", region_name=REGION, endpoint_url=moto.url,
-                      aws_access_key_id="testing", aws_secret_access_key="testing")
-    return ci.create_identity_pool(
-        IdentityPoolName="imported app",
-        AllowUnauthenticatedIdentities=True,
-        CognitoIdentityProviders=[{
-            "ProviderName": f"cognito-idp.{REGION}.amazonaws.com/{pool.id}",
-            "ClientId": pool.client_id,
-        }],
-    )["IdentityPoolId"]
 
 
 def test_gen2_import_then_guest_iam_then_cognito_login(cli, stdin, tmp_path, gateway, pool,

@@ -290,29 +290,10 @@ def test_reset_connection(cli, profiles, gateway):
 
 
 def test_pretty_on_terminal(profiles, gateway):
-    import pty
-
     def run_tty(*args):
-        master, slave = pty.openpty()
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "restcli", *args],
-            stdin=subprocess.DEVNULL, stdout=slave, stderr=subprocess.PIPE,
-            env={**os.environ, "COLUMNS": "120"},
-        )
-        os.close(slave)
-        chunks = []
-        while True:
-            try:
-                data = os.read(master, 65536)
-            except OSError:
-                break
-            if not data:
-                break
-            chunks.append(data)
-        proc.wait(timeout=20)
-        os.close(master)
-        text = b"".join(chunks).decode("utf-8", "replace").replace("\r\n", "\n")
-        return proc.returncode, re.sub(r"\x1b\[[0-9;]*m", "", text)
+        code, out = _run_with_ptys(list(args), {})
+        text = out["stdout"].replace("\r\n", "\n")
+        return code, re.sub(r"\x1b\[[0-9;]*m", "", text)
 
     code, text = run_tty("get", "open", "/x")
     assert code == 0
