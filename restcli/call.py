@@ -143,10 +143,10 @@ def call(app: "App", method: str, api: str, path: str, items: list[str], opts: C
             if not success and not opts.ignore_status:
                 # The body goes to stdout as for any response; the diagnosis to stderr.
                 _read_error_body(resp)
+            accepted = success or opts.ignore_status
             # An error page never replaces the file the user asked for: it goes to stdout.
-            keep_file = success or opts.ignore_status
-            render(app, resp, opts.output if keep_file else opts.output.replace(output_file=None))
-            if success or opts.ignore_status:
+            render(app, resp, opts.output if accepted else opts.output.replace(output_file=None))
+            if accepted:
                 return errors.OK
             _report(app, resp)
             return errors.exit_code_for_status(resp.status_code)
