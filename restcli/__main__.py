@@ -21,12 +21,12 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _run(args: list[str], application) -> int:
-    # An ordinary request, and bash completion of a profile name, are answered without
+    # An ordinary request, and bash or zsh completion of a profile name, are answered without
     # Typer (see fast_argv.py); everything else goes through the full CLI.
     if "_RESTCLI_COMPLETE" in os.environ:
-        from .fast_argv import complete_bash
+        from .fast_argv import complete_profiles
 
-        answer = complete_bash(os.environ)
+        answer = complete_profiles(os.environ)
         if answer is not None:
             sys.stdout.write(answer + "\n")
             return 0

@@ -110,23 +110,29 @@ _PROFILE_FIRST = {(m,) for m in METHODS} | {
 }
 
 
-def complete_bash(environ) -> str | None:
-    """Profile names for bash completion without loading Typer, or None to let Typer answer.
+def complete_profiles(environ) -> str | None:
+    """Profile names for bash or zsh completion without loading Typer, or None for Typer.
 
-    Only the case a person meets most (`restcli get <TAB>`) in the shell most have; the
-    words and output follow Typer's bash protocol (COMP_WORDS/COMP_CWORD in, one
-    completion per line out). Every other shell, position or command goes to Typer.
+    Only the case a person meets most (`restcli get <TAB>`); the words in and the lines
+    out follow Typer's protocol for those shells (COMP_WORDS/COMP_CWORD for bash,
+    _TYPER_COMPLETE_ARGS for zsh). Other shells, positions and commands go to Typer.
     """
     import shlex
 
-    if environ.get("_RESTCLI_COMPLETE") != "complete_bash":
-        return None
+    shell = environ.get("_RESTCLI_COMPLETE")
     try:
-        words = shlex.split(environ.get("COMP_WORDS", ""))
-        cword = int(environ.get("COMP_CWORD", ""))
+        if shell == "complete_bash":
+            words = shlex.split(environ.get("COMP_WORDS", ""))
+            cword = int(environ.get("COMP_CWORD", ""))
+            args, incomplete = words[1:cword], (words[cword] if cword < len(words) else "")
+        elif shell == "complete_zsh":
+            line = environ.get("_TYPER_COMPLETE_ARGS", "")
+            args = shlex.split(line)[1:]
+            incomplete = args.pop() if args and not line.endswith(" ") else ""
+        else:
+            return None
     except ValueError:
         return None
-    args, incomplete = words[1:cword], (words[cword] if cword < len(words) else "")
     config = None
     if len(args) >= 2 and args[0] == "--config":
         config, args = args[1], args[2:]
@@ -140,4 +146,17 @@ def complete_bash(environ) -> str | None:
         return None
     from .locations import profile_names
 
-    return "\n".join(n for n in profile_names(config) if n.startswith(incomplete))
+    names = [n for n in profile_names(config) if n.startswith(incomplete)]
+    if shell == "complete_bash":
+        return "\n".join(names)
+    if not names:
+        return "_files"
+    quoted = "\n".join(f'"{_zsh_escape(n)}"' for n in names)
+    return f"_arguments '*: :(({quoted}))'"
+
+
+def _zsh_escape(s: str) -> str:
+    return (
+        s.replace('"', '""').replace("'", "''").replace("$", "\\$").replace("`", "\\`")
+        .replace(":", r"\\:")
+    )

@@ -189,25 +189,33 @@ def test_example_profiles_file_is_valid(cli):
     assert "7 profiles" in r.out
 
 
-def test_fast_bash_completion_answers_as_typer_does(cli, profiles, monkeypatch):
+def test_fast_completion_answers_as_typer_does(cli, profiles, monkeypatch):
     import restcli.fast_argv
 
     cases = [
         ("restcli get ", 2), ("restcli get ke", 2), ("restcli post c", 2),
         ("restcli request GET o", 3), ("restcli profiles show b", 3), ("restcli env ", 2),
         ("restcli login cu", 2), ("restcli auth token ", 3), ("restcli get keyed ", 3),
-        ("restcli profiles ", 2), ("restcli get --auth", 2),
+        ("restcli profiles ", 2), ("restcli get --auth", 2), ("restcli get zz", 2),
     ]
-    monkeypatch.setenv("_RESTCLI_COMPLETE", "complete_bash")
-    for words, cword in cases:
-        monkeypatch.setenv("COMP_WORDS", words)
-        monkeypatch.setenv("COMP_CWORD", str(cword))
+
+    def both(env: dict):
+        for k, v in env.items():
+            monkeypatch.setenv(k, v)
         fast = cli()
         with monkeypatch.context() as m:
-            m.setattr(restcli.fast_argv, "complete_bash", lambda environ: None)
+            m.setattr(restcli.fast_argv, "complete_profiles", lambda environ: None)
             typer_answer = cli()
+        return fast, typer_answer
+
+    for words, cword in cases:
+        fast, typer_answer = both(
+            {"_RESTCLI_COMPLETE": "complete_bash", "COMP_WORDS": words, "COMP_CWORD": str(cword)}
+        )
         assert fast.out == typer_answer.out, words
         assert fast.code == typer_answer.code == 0, words
-    monkeypatch.setenv("COMP_WORDS", "restcli get ke")
-    monkeypatch.setenv("COMP_CWORD", "2")
+        line = " ".join(words.split()[: cword + 1]) + (" " if words.endswith(" ") else "")
+        fast, typer_answer = both({"_RESTCLI_COMPLETE": "complete_zsh", "_TYPER_COMPLETE_ARGS": line})
+        assert fast.out == typer_answer.out, line
+    both({"_RESTCLI_COMPLETE": "complete_bash", "COMP_WORDS": "restcli get ke", "COMP_CWORD": "2"})
     assert cli().out == "keyed\n"
