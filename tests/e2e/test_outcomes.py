@@ -165,12 +165,19 @@ def test_exit_9_failing_command(cli, write_config, gateway, tmp_path):
     assert gateway.received == []
 
 
+def _default_sigint():
+    # A shell's background job ignores SIGINT, and a child inherits that (Python then
+    # installs no KeyboardInterrupt handler): give the child Ctrl-C as a terminal would.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def test_exit_130_on_sigint(profiles, gateway, tmp_path):
     out = tmp_path / "dl.bin"
     proc = subprocess.Popen(
         [sys.executable, "-m", "restcli", "get", "open", "/slow", "n==1000", "delay==0.05",
          "-o", str(out)],
         stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        preexec_fn=_default_sigint,
     )
     deadline = time.monotonic() + 15
     while time.monotonic() < deadline and not any(gateway.received):
@@ -410,6 +417,7 @@ def test_exit_130_on_sigint_while_waiting_for_an_answer(profiles, gateway):
     proc = subprocess.Popen(
         [sys.executable, "-m", "restcli", "get", "open", "/hang", "seconds==20"],
         stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        preexec_fn=_default_sigint,
     )
     deadline = time.monotonic() + 15
     while time.monotonic() < deadline and not gateway.received:
