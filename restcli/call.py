@@ -98,8 +98,7 @@ def call(app: "App", method: str, api: str, path: str, items: list[str], opts: C
     parsed += [request.parse_header_option(h) for h in opts.headers]
     parsed += [request.parse_query_option(q) for q in opts.queries]
     profile, url = target(app, api, path)
-    if opts.overrides:
-        profile = profile.replace(values={**profile.values, **opts.overrides})
+    profile = profile.overridden(opts.overrides)
     mode = opts.auth or profile.mode
     if opts.insecure:
         app.warn("TLS verification is off (--insecure): the connection can be intercepted")

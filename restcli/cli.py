@@ -266,5 +266,6 @@ def env_command(
     """Print `export` lines for the credentials PROFILE resolves to (AWS_* for iam)."""
     from .env_export import export
 
-    overrides = {k: v for k, v in {"aws_profile": aws_profile, "guest": guest or None}.items() if v is not None}
-    export(ctx.obj, name, auth, overrides)
+    from .request_options import profile_overrides
+
+    export(ctx.obj, name, auth, profile_overrides(aws_profile, guest))

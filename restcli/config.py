@@ -63,6 +63,10 @@ class Profile:
         value = self.values.get(key)
         return default if value is None else value
 
+    def overridden(self, overrides: Mapping[str, Any]) -> "Profile":
+        """This profile with keys set for one call (--aws-profile, --guest)."""
+        return self.replace(values={**self.values, **overrides}) if overrides else self
+
 
 @record
 class Config:

@@ -19,9 +19,7 @@ if TYPE_CHECKING:
 def export(app: "App", name: str, mode: str | None, overrides: dict) -> None:
     from . import auth as auth_modes
 
-    profile = app.config.profile(name)
-    if overrides:
-        profile = profile.replace(values={**profile.values, **overrides})
+    profile = app.config.profile(name).overridden(overrides)
     mode = mode or profile.mode
     auth = auth_modes.build_auth(profile, mode, app.redactor)
     environment = auth.environment()

@@ -73,7 +73,6 @@ def call_options(values: dict[str, Any]):
     from .call import CallOptions
     from .output import OutputOptions
 
-    overrides = {"aws_profile": values.get("aws_profile"), "guest": values.get("guest") or None}
     return CallOptions(
         auth=values.get("auth"),
         headers=list(values.get("header") or []),
@@ -88,7 +87,7 @@ def call_options(values: dict[str, Any]):
         insecure=bool(values.get("insecure")),
         ca_bundle=values.get("ca_bundle"),
         ignore_status=bool(values.get("ignore_status")),
-        overrides={k: v for k, v in overrides.items() if v is not None},
+        overrides=profile_overrides(values.get("aws_profile"), values.get("guest")),
         output=OutputOptions(
             output_file=values.get("output"),
             headers_only=bool(values.get("headers_only")),
@@ -96,6 +95,12 @@ def call_options(values: dict[str, Any]):
             filter_expr=values.get("filter"),
         ),
     )
+
+
+def profile_overrides(aws_profile: str | None, guest: bool | None) -> dict[str, Any]:
+    """Options that set a profile key for one call, as those keys."""
+    overrides = {"aws_profile": aws_profile, "guest": guest or None}
+    return {k: v for k, v in overrides.items() if v is not None}
 
 
 def split_target(api: str, path: str, items: list[str]) -> tuple[str, list[str]]:

@@ -64,6 +64,14 @@ def gateway():
 
 
 @pytest.fixture
+def other_gateway():
+    """A second gateway: another origin, for redirects that leave the endpoint's host."""
+    gw = Gateway(api_keys={API_KEY}).start()
+    yield gw
+    gw.stop()
+
+
+@pytest.fixture
 def write_config(tmp_path):
     """Write a profiles file (0600) and return its path."""
 
