@@ -1,6 +1,10 @@
 """The application object carried through every command: terminals, config, redaction.
 
-One instance per run, made by the CLI's global callback; nothing here runs at import.
+As HTTPie's Environment, it owns stdin, stdout, stderr and their tty flags (from `sys`
+by default, injectable in tests), so no other module touches `sys.std*`. Text for people
+goes through `out`/`err`, writers that scrub every secret resolved so far; response
+bodies and the two documented secret outputs (`auth token`, `env`) go through
+`write_raw`/`write_secret`. One instance per run; nothing here runs at import.
 """
 
 from __future__ import annotations
@@ -9,7 +13,7 @@ import os
 import sys
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Any, Mapping, TextIO
 
 from .secrets import Redactor
 
@@ -19,14 +23,57 @@ if TYPE_CHECKING:
     from .config import Config
 
 
+class Writer:
+    """A text stream for people: every write is scrubbed of the run's secrets."""
+
+    def __init__(self, stream: TextIO, redactor: Redactor, tty: bool):
+        self.stream = stream
+        self.redactor = redactor
+        self.tty = tty
+
+    def write(self, text: str) -> int:
+        self.stream.write(self.redactor.scrub(text))
+        return len(text)
+
+    def line(self, text: str = "") -> None:
+        self.write(text + "\n")
+        self.flush()
+
+    def flush(self) -> None:
+        self.stream.flush()
+
+    def isatty(self) -> bool:
+        return self.tty
+
+    def fileno(self) -> int:
+        # rich asks it for the terminal's width.
+        return self.stream.fileno()
+
+
 class App:
-    def __init__(self, config_option: str | None = None):
+    def __init__(
+        self,
+        config_option: str | None = None,
+        stdin: Any = None,
+        stdout: Any = None,
+        stderr: Any = None,
+        environ: Mapping[str, str] | None = None,
+        stdin_tty: bool | None = None,
+        stdout_tty: bool | None = None,
+        stderr_tty: bool | None = None,
+    ):
         self.config_option = config_option
+        self.stdin = stdin if stdin is not None else sys.stdin
+        self.stdout = stdout if stdout is not None else sys.stdout
+        self.stderr = stderr if stderr is not None else sys.stderr
+        self.environ = environ if environ is not None else os.environ
         self.redactor = Redactor()
-        self.stdout_tty = _isatty(sys.stdout)
-        self.stderr_tty = _isatty(sys.stderr)
-        self.stdin_tty = _isatty(sys.stdin)
-        self.color = "NO_COLOR" not in os.environ or os.environ.get("NO_COLOR") == ""
+        self.stdout_tty = _isatty(self.stdout) if stdout_tty is None else stdout_tty
+        self.stderr_tty = _isatty(self.stderr) if stderr_tty is None else stderr_tty
+        self.stdin_tty = _isatty(self.stdin) if stdin_tty is None else stdin_tty
+        self.color = self.environ.get("NO_COLOR", "") == ""
+        self.out = Writer(self.stdout, self.redactor, self.stdout_tty)
+        self.err = Writer(self.stderr, self.redactor, self.stderr_tty)
 
     @property
     def interactive(self) -> bool:
@@ -45,32 +92,83 @@ class App:
 
         return load(self.config_path, warn=self.warn)
 
+    # -- rich, for tables and pretty bodies on a terminal -----------------------------------
     @cached_property
-    def out(self) -> "Console":
+    def console(self) -> "Console":
+        """Tables and notes on stdout, through the scrubbing writer."""
+        return self._console(self.out, self.stdout_tty)
+
+    @cached_property
+    def body_console(self) -> "Console":
+        """A response body on stdout: the server's bytes, shown as they came."""
+        return self._console(self.stdout, self.stdout_tty)
+
+    @cached_property
+    def err_console(self) -> "Console":
+        """Progress on stderr, through the scrubbing writer."""
+        return self._console(self.err, self.stderr_tty)
+
+    def _console(self, file: Any, tty: bool) -> "Console":
+        # rich is imported only where a terminal shows something (start-up).
         from rich.console import Console
 
-        return Console(no_color=not self.color, highlight=False, soft_wrap=True)
+        return Console(
+            file=file, force_terminal=tty, no_color=not self.color, highlight=False,
+            soft_wrap=True,
+        )
 
-    @cached_property
-    def err(self) -> "Console":
-        from rich.console import Console
+    # -- raw output --------------------------------------------------------------------
+    def write_raw(self, data: bytes) -> None:
+        """A body's bytes to stdout, as they came."""
+        buffer = getattr(self.stdout, "buffer", None)
+        if buffer is not None:
+            self.stdout.flush()
+            buffer.write(data)
+        else:
+            self.stdout.write(data.decode("utf-8", "replace"))
 
-        return Console(stderr=True, no_color=not self.color, highlight=False, soft_wrap=True)
+    def write_secret(self, text: str) -> None:
+        """The documented secret outputs (`auth token`, `env`): not scrubbed, by design."""
+        self.stdout.write(text)
+        self.stdout.flush()
 
-    def _line(self, stream: TextIO, text: str) -> None:
-        stream.write(self.redactor.scrub(text) + "\n")
-        stream.flush()
+    def flush(self) -> None:
+        buffer = getattr(self.stdout, "buffer", None)
+        if buffer is not None:
+            buffer.flush()
+        self.stdout.flush()
 
+    # -- messages on stderr --------------------------------------------------------------
     def error(self, message: str, hint: str | None = None) -> None:
-        self._line(sys.stderr, f"restcli: error: {message}")
+        self.err.line(f"restcli: error: {message}")
         if hint:
-            self._line(sys.stderr, f"hint: {hint}")
+            self.err.line(f"hint: {hint}")
 
     def warn(self, message: str) -> None:
-        self._line(sys.stderr, f"restcli: warning: {message}")
+        self.err.line(f"restcli: warning: {message}")
 
     def note(self, message: str) -> None:
-        self._line(sys.stderr, f"restcli: {message}")
+        self.err.line(f"restcli: {message}")
+
+    # -- input -----------------------------------------------------------------------------
+    def read_line(self) -> str:
+        return self.stdin.readline()
+
+    def read_bytes(self) -> bytes:
+        buffer = getattr(self.stdin, "buffer", None)
+        if buffer is not None:
+            return buffer.read()
+        return self.stdin.read().encode("utf-8")
+
+    def ask_secret(self, prompt: str) -> str:
+        """A no-echo prompt on the terminal; an injected stdin answers it in tests."""
+        if self.stdin is sys.stdin and self.stdin is sys.__stdin__:
+            import getpass
+
+            return getpass.getpass(prompt, stream=self.stderr)
+        self.err.write(prompt)
+        self.err.flush()
+        return self.stdin.readline().rstrip("\r\n")
 
 
 def _isatty(stream) -> bool:

@@ -110,8 +110,10 @@ def call(app: "App", method: str, api: str, path: str, items: list[str], opts: C
     if opts.output.output_file:
         _check_output_file(opts.output.output_file)
     # The auth first: its secrets are then known to the redactor if a header command fails.
-    auth = auth_modes.build_auth(profile, mode, app.redactor)
-    spec = request.build(profile, method, url, parsed, opts.data, app.redactor, USER_AGENT)
+    auth = auth_modes.build_auth(profile, mode, app.redactor, app.warn)
+    spec = request.build(
+        profile, method, url, parsed, opts.data, app.redactor, USER_AGENT, app.read_bytes
+    )
     secret_names = spec.masked_names(auth)
 
     client = Client(
@@ -134,7 +136,7 @@ def call(app: "App", method: str, api: str, path: str, items: list[str], opts: C
         if opts.curl:
             from .curl_export import to_curl
 
-            print(to_curl(app, spec, client.prepare(spec, auth), auth, profile.name))
+            app.out.line(to_curl(app, spec, client.prepare(spec, auth), auth, profile.name))
             return errors.OK
         resp = client.send(spec, auth)
         with resp:

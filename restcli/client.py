@@ -19,7 +19,8 @@ import requests
 
 from .auth.none import NoAuth
 from .errors import ConfigError, RedirectFailure, UsageError, translate
-from .request import RequestSpec, seekable
+from .http import origin, seekable
+from .request import RequestSpec
 
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
 IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE"})
@@ -53,12 +54,6 @@ class UserHeadersWin:
             else:
                 request.headers[name] = value
         return request
-
-
-def origin(url: str) -> tuple[str, str, int | None]:
-    parts = urlsplit(url)
-    port = parts.port or {"http": 80, "https": 443}.get(parts.scheme)
-    return parts.scheme, (parts.hostname or "").lower(), port
 
 
 class Client:

@@ -14,9 +14,9 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from . import auth
-from .auth.base import Param
+from .params import Param
 from .errors import ConfigError
-from .request import valid_header_name
+from .http import SENSITIVE_HEADERS, valid_header_name
 
 # Keys every profile may hold, whatever its mode. Mode keys are declared by the modes.
 COMMON = (
@@ -33,9 +33,6 @@ URL_DEFAULTS = ("timeout", "retries", "ca_bundle")
 # Timeouts are always on, and retries bounded, so a script never waits unboundedly.
 MAX_TIMEOUT = 3600.0
 MAX_RETRIES = 10
-SENSITIVE_HEADERS = frozenset(
-    {"authorization", "x-api-key", "x-amz-security-token", "cookie", "proxy-authorization"}
-)
 
 
 @record

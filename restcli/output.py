@@ -9,11 +9,10 @@ from __future__ import annotations
 import json
 import os
 import re
-import sys
 from .record import record
 from typing import TYPE_CHECKING, Any, Iterable
 
-from .config import SENSITIVE_HEADERS
+from .http import SENSITIVE_HEADERS
 from .errors import OutputError
 from .secrets import mask
 
@@ -43,10 +42,11 @@ def print_table(app: "App", columns: tuple[str, ...], rows: list[tuple[str, ...]
         table = Table(*columns, box=None, header_style="bold")
         for row in rows:
             table.add_row(*row)
-        app.out.print(table)
+        app.console.print(table)
         return
     for row in rows:
-        sys.stdout.write("\t".join(row) + "\n")
+        app.out.write("\t".join(row) + "\n")
+    app.out.flush()
 
 
 def display_header(name: str, value: str, secret_names: Iterable[str] = ()) -> str:
@@ -75,12 +75,11 @@ def print_request(app: "App", prep: Any, secret_names: set[str], to_stdout: bool
     if body is not None:
         lines.append("")
         lines.append(_describe_body(body))
-    text = app.redactor.scrub("\n".join(lines))
-    stream = sys.stdout if to_stdout else sys.stderr
-    stream.write(text + "\n")
+    writer = app.out if to_stdout else app.err
+    writer.write("\n".join(lines) + "\n")
     if not to_stdout:
-        stream.write("\n")
-    stream.flush()
+        writer.write("\n")
+    writer.flush()
 
 
 def _describe_body(body: Any) -> str:
@@ -97,13 +96,13 @@ def _describe_body(body: Any) -> str:
     return f"[body streamed from {name}]"
 
 
-def print_response_head(app: "App", resp: Any, stream=None) -> None:
-    stream = stream or sys.stderr
+def print_response_head(app: "App", resp: Any, to_stdout: bool = False) -> None:
+    writer = app.out if to_stdout else app.err
     lines = [f"HTTP/{_version(resp)} {resp.status_code} {resp.reason or ''}".rstrip()]
     for name, value in resp.headers.items():
         lines.append(f"{name}: {display_header(name, value, RESPONSE_SECRETS)}")
-    stream.write(app.redactor.scrub("\n".join(lines)) + "\n\n")
-    stream.flush()
+    writer.write("\n".join(lines) + "\n\n")
+    writer.flush()
 
 
 def _version(resp: Any) -> str:
@@ -114,7 +113,7 @@ def _version(resp: Any) -> str:
 def render(app: "App", resp: Any, opts: OutputOptions) -> None:
     """Write the response body where the user wants it."""
     if opts.headers_only:
-        print_response_head(app, resp, stream=sys.stdout)
+        print_response_head(app, resp, to_stdout=True)
         return
     if opts.output_file:
         save(app, resp, opts.output_file)
@@ -132,19 +131,18 @@ def render(app: "App", resp: Any, opts: OutputOptions) -> None:
             text = json.dumps(data, indent=2, ensure_ascii=False)
         except (ValueError, RecursionError):
             # Not JSON (or nested beyond what can be re-indented): the bytes as they came.
-            _raw([body])
+            _raw(app, [body])
             return
-        sys.stdout.write(text + "\n")
-        sys.stdout.flush()
+        app.write_raw((text + "\n").encode("utf-8"))
+        app.flush()
         return
-    _raw(resp.iter_content(CHUNK))
+    _raw(app, resp.iter_content(CHUNK))
 
 
-def _raw(chunks: Iterable[bytes]) -> None:
-    out = sys.stdout.buffer
+def _raw(app: "App", chunks: Iterable[bytes]) -> None:
     for chunk in chunks:
-        out.write(chunk)
-    out.flush()
+        app.write_raw(chunk)
+    app.flush()
 
 
 def _filtered(resp: Any, expr: str) -> Any:
@@ -179,26 +177,26 @@ def _print_json(app: "App", data: Any) -> None:
     if app.stdout_tty and app.color:
         from rich.json import JSON
 
-        app.out.print(JSON(text))
+        app.body_console.print(JSON(text))
     else:
-        sys.stdout.write(text + "\n")
-        sys.stdout.flush()
+        app.write_raw((text + "\n").encode("utf-8"))
+        app.flush()
 
 
 def _pretty(app: "App", resp: Any) -> None:
     status = f"HTTP/{_version(resp)} {resp.status_code} {resp.reason or ''}".rstrip()
     style = "green" if resp.ok else ("yellow" if resp.status_code < 500 else "red")
-    app.out.print(status, style=f"bold {style}", markup=False, highlight=False)
+    app.console.print(status, style=f"bold {style}", markup=False, highlight=False)
     if resp.request.method == "HEAD":
         return
     body = _read_up_to(resp, PRETTY_LIMIT)
     if body is None:
-        app.out.print(f"[body over {PRETTY_LIMIT} bytes; save it with -o FILE]", markup=False)
+        app.console.print(f"[body over {PRETTY_LIMIT} bytes; save it with -o FILE]", markup=False)
         return
     if not body:
         return
     if _is_binary(body):
-        app.out.print(f"[binary body: {len(body)} bytes; save it with -o FILE]", markup=False)
+        app.console.print(f"[binary body: {len(body)} bytes; save it with -o FILE]", markup=False)
         return
     text = body.decode(resp.encoding or "utf-8", "replace") if resp.encoding else _decode(body)
     ctype = resp.headers.get("Content-Type", "")
@@ -213,8 +211,8 @@ def _pretty(app: "App", resp: Any) -> None:
                 return
             except OutputError:
                 pass
-    sys.stdout.write(text if text.endswith("\n") else text + "\n")
-    sys.stdout.flush()
+    app.write_raw((text if text.endswith("\n") else text + "\n").encode("utf-8"))
+    app.flush()
 
 
 def _read_up_to(resp: Any, limit: int) -> bytes | None:
@@ -276,7 +274,7 @@ def _with_progress(app: "App", resp: Any, chunks: Iterable[bytes]) -> Iterable[b
 
     total = int(resp.headers.get("Content-Length") or 0) or None
     with Progress(
-        BarColumn(), DownloadColumn(), TransferSpeedColumn(), console=app.err, transient=True
+        BarColumn(), DownloadColumn(), TransferSpeedColumn(), console=app.err_console, transient=True
     ) as progress:
         task = progress.add_task("download", total=total)
         for chunk in chunks:

@@ -9,19 +9,18 @@ from __future__ import annotations
 import json
 import os
 import re
-import sys
 from .record import Factory, record
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, Callable
 from urllib.parse import quote, urlsplit, urlunsplit
 
 from .errors import CredentialsError, UsageError
+from .http import SENSITIVE_HEADERS, seekable, valid_header_name
 
 # Characters allowed unescaped in a path (RFC 3986 pchar and "/"); "%" is handled apart.
 _PATH_SAFE = "/:@!$&'()*+,;=-._~"
 # Query keys and values: everything but unreserved is escaped (%20, %2B), as SigV4 expects.
 _QUERY_SAFE = "-._~"
 _ESCAPE = re.compile(r"%[0-9A-Fa-f]{2}")
-_HEADER_NAME = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
 
 # Separators of request items, longest first where they share a prefix (as in HTTPie).
 _SEPARATORS = (":=", "==", "=", ":", ";")
@@ -61,8 +60,6 @@ class RequestSpec:
 
     def credential_names(self, auth) -> set[str]:
         """Headers that carry credentials: never sent to another origin, never exported."""
-        from .config import SENSITIVE_HEADERS
-
         names = set(SENSITIVE_HEADERS) | self.secret_header_names()
         return names | {h.lower() for h in auth.sensitive_headers}
 
@@ -112,10 +109,6 @@ def _find_unescaped(s: str, sep: str) -> int:
 
 def _unescape(s: str) -> str:
     return re.sub(r"\\([:=;\\])", r"\1", s)
-
-
-def valid_header_name(name: str) -> bool:
-    return _HEADER_NAME.fullmatch(name) is not None
 
 
 def _check_header_name(name: str) -> None:
@@ -180,14 +173,6 @@ def _escape(text: str, safe: str) -> str:
     return "".join(out)
 
 
-def seekable(body: Any) -> bool:
-    """Whether a body can be read again (for a retry, or after hashing it to sign)."""
-    try:
-        return bool(body.seekable())
-    except (AttributeError, OSError, ValueError):
-        return False
-
-
 def encode_query(pairs: list[tuple[str, str]]) -> str:
     """RFC 3986: %20 for a space, %2B for a plus, repeated keys kept in order."""
     return "&".join(f"{quote(k, safe=_QUERY_SAFE)}={quote(v, safe=_QUERY_SAFE)}" for k, v in pairs)
@@ -216,10 +201,10 @@ def run_headers_command(cmd: str, where: str) -> list[tuple[str, str]]:
     return headers
 
 
-def read_data(data: str) -> tuple[bytes | BinaryIO, str | None]:
+def read_data(data: str, read_stdin: Callable[[], bytes]) -> tuple[bytes | BinaryIO, str | None]:
     """-d TEXT, -d @FILE (streamed from disk), -d @- (stdin, read only when asked)."""
     if data == "@-":
-        return sys.stdin.buffer.read(), None
+        return read_stdin(), None
     if data.startswith("@"):
         path = os.path.expanduser(data[1:])
         try:
@@ -229,7 +214,9 @@ def read_data(data: str) -> tuple[bytes | BinaryIO, str | None]:
     return data.encode("utf-8"), None
 
 
-def build_body(items: list[Item], data: str | None) -> tuple[Any, str | None, bool]:
+def build_body(
+    items: list[Item], data: str | None, read_stdin: Callable[[], bytes]
+) -> tuple[Any, str | None, bool]:
     """The body and whether it is JSON. Fields and -d together are ambiguous: refused."""
     fields = [it for it in items if it.kind in ("field", "json")]
     if fields and data is not None:
@@ -240,7 +227,7 @@ def build_body(items: list[Item], data: str | None) -> tuple[Any, str | None, bo
             obj[it.key] = it.value
         return json.dumps(obj, ensure_ascii=False).encode("utf-8"), None, True
     if data is not None:
-        body, path = read_data(data)
+        body, path = read_data(data, read_stdin)
         return body, path, False
     return None, None, False
 
@@ -253,6 +240,7 @@ def build(
     data: str | None,
     redactor,
     user_agent: str,
+    read_stdin: Callable[[], bytes],
 ) -> RequestSpec:
     """Layer headers (defaults < profile < headers_command < command line) and the body.
 
@@ -284,7 +272,7 @@ def build(
             spec.headers.pop(it.key.lower(), None)
             spec.user_headers[it.key.lower()] = (it.key, None)
     spec.url = add_query(url, [(it.key, it.value) for it in items if it.kind == "query"])
-    body, path, is_json = build_body(items, data)
+    body, path, is_json = build_body(items, data, read_stdin)
     spec.body, spec.body_path = body, path
     if is_json and "content-type" not in spec.headers and "content-type" not in spec.user_headers:
         spec.headers["content-type"] = ("Content-Type", "application/json", False)

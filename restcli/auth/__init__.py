@@ -6,6 +6,7 @@ import importlib
 from typing import TYPE_CHECKING
 
 from ..errors import ConfigError
+from ..params import Settings
 
 if TYPE_CHECKING:
     from ..config import Profile
@@ -39,8 +40,7 @@ def all_modes() -> list["Mode"]:
     return [_load(n) for n in NAMES]
 
 
-def build_auth(profile: "Profile", mode_name: str, redactor: "Redactor") -> "Auth":
-    from .base import Settings
-
+def build_auth(profile: "Profile", mode_name: str, redactor: "Redactor", warn=None) -> "Auth":
+    """The mode's auth for a profile; `warn` is the application's scrubbing warner."""
     mode = get(mode_name)
-    return mode.build(Settings(profile, mode, redactor))
+    return mode.build(Settings(profile, mode, redactor, warn))

@@ -8,22 +8,10 @@ requests' own auth classes do.
 
 from __future__ import annotations
 
+from ..params import Param, Settings
 from ..record import record
 from typing import TYPE_CHECKING, Any, Callable, Protocol
 
-if TYPE_CHECKING:
-    from ..config import Profile
-    from ..secrets import Redactor
-
-
-@record
-class Param:
-    name: str
-    help: str
-    kind: type = str
-    secret: bool = False
-    default: Any = None
-    choices: tuple[str, ...] = ()
 
 
 class Auth(Protocol):
@@ -37,61 +25,6 @@ class Mode:
     params: tuple[Param, ...]
     # build(settings) -> Auth; imports anything heavy inside, never at module import.
     build: Callable[["Settings"], Auth]
-
-
-class Settings:
-    """A profile's values for one mode's parameters, resolved on first use.
-
-    Secret references are resolved lazily so that switching a profile to another
-    mode per call (`--auth none`) never asks for credentials it will not use.
-    """
-
-    def __init__(self, profile: "Profile", mode: Mode, redactor: "Redactor"):
-        self.profile = profile
-        self.mode = mode
-        self.redactor = redactor
-        self._cache: dict[str, Any] = {}
-
-    def __getitem__(self, name: str) -> Any:
-        if name not in self._cache:
-            self._cache[name] = self._load(name)
-        return self._cache[name]
-
-    def get(self, name: str, default: Any = None) -> Any:
-        value = self[name]
-        return default if value is None else value
-
-    def _load(self, name: str) -> Any:
-        from ..secrets import resolve
-
-        param = next(p for p in self.mode.params if p.name == name)
-        value = self.profile.values.get(name, param.default)
-        if param.secret and isinstance(value, str):
-            reference = value
-            value = resolve(value, where=self.where(name))
-            self.redactor.add(value, reference)
-        return value
-
-    def warn(self, message: str) -> None:
-        """A one-line warning on stderr, scrubbed of every secret resolved so far."""
-        import sys
-
-        sys.stderr.write(f"restcli: warning: {self.redactor.scrub(message)}\n")
-
-    def where(self, key: str) -> str:
-        return f"profile {self.profile.name!r}, key {key!r}"
-
-    def require(self, name: str) -> Any:
-        from ..errors import ConfigError
-
-        value = self[name]
-        if value in (None, ""):
-            raise ConfigError(
-                f"auth {self.mode.name!r} needs {name!r} ({self.where(name)}"
-                f"{', in ' + str(self.profile.file) if self.profile.file else ''})",
-                hint=f"restcli profiles set {self.profile.name} {name} VALUE",
-            )
-        return value
 
 
 class AuthBase:

@@ -10,44 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from .base import HeaderAuth, Mode, Param, Settings
+from ..cognito.keys import PARAMS
+from .base import HeaderAuth, Mode, Settings
 
-PARAMS = (
-    Param("user_pool_id", "Cognito user pool id, e.g. us-east-1_AbC123"),
-    Param("client_id", "app client id of the user pool"),
-    Param(
-        "client_secret",
-        "app client secret, if the client has one (a secret reference: env:, file:, command:)",
-        secret=True,
-    ),
-    Param("region", "region of the user pool (default: from user_pool_id)"),
-    Param(
-        "token_use",
-        'token to send: "id" (default; what a Cognito authorizer without OAuth scopes wants) '
-        'or "access" (carries scopes and groups; the only one with client_credentials)',
-        choices=("id", "access"),
-    ),
-    Param("header", "header that carries the token", default="Authorization"),
-    Param("scheme", 'prefix before the token, e.g. "Bearer"; "" sends it raw', default=""),
-    Param(
-        "flow",
-        'how tokens are got: "srp" (default; restcli login), "password" (restcli login, '
-        'USER_PASSWORD_AUTH) or "client_credentials" (machine to machine, no login)',
-        choices=("srp", "password", "client_credentials"),
-    ),
-    Param("username", "user to sign in as (default: --username, or the last one signed in)"),
-    Param(
-        "domain",
-        "user pool domain for client_credentials, e.g. myapp.auth.us-east-1.amazoncognito.com",
-    ),
-    Param("scopes", 'OAuth scopes for client_credentials, space-separated, e.g. "items/read"'),
-    Param(
-        "token",
-        "a token to send as is instead of signing in (a secret reference, e.g. env:CI_TOKEN); "
-        "never cached. RESTCLI_TOKEN overrides it",
-        secret=True,
-    ),
-)
 
 
 class CognitoAuth(HeaderAuth):

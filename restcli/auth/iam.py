@@ -8,7 +8,15 @@ requests-aws4auth with its defects fixed (restcli/aws/sigv4.py).
 
 from __future__ import annotations
 
-from .base import Mode, Param, Settings
+from datetime import datetime
+from typing import Any, Callable
+
+from ..aws.sigv4 import Signer, utcnow
+from .base import AuthBase, Mode, Param, Settings
+
+# Set by the signer; the date and content hash are worthless to another origin but
+# belong to the signature.
+SIGNED_HEADERS = ("Authorization", "X-Amz-Security-Token", "X-Amz-Date", "X-Amz-Content-SHA256")
 
 PARAMS = (
     Param("identity_pool_id", "Cognito identity pool id: credentials come from it, as Amplify does"),
@@ -40,7 +48,6 @@ def build(settings: Settings):
 
     from ..aws import credentials
     from ..aws import region as regions
-    from ..aws.sigv4 import SigV4Auth
 
     profile = settings.profile
     aws_profile = settings["aws_profile"] or None
@@ -80,6 +87,72 @@ def _no_region(settings: Settings, aws_profile: str | None):
         "neither AWS_REGION, AWS_DEFAULT_REGION nor the AWS profile sets one",
         hint=f"{fix}, or {also}",
     )
+
+
+class SigV4Auth(AuthBase):
+    """The iam mode's auth: a request signed with credentials read for this request."""
+
+    sensitive_headers = SIGNED_HEADERS
+    secret_headers = ("Authorization", "X-Amz-Security-Token")
+
+    def __init__(
+        self,
+        credentials: Any,
+        region: str,
+        service: str,
+        on_secret: Callable[[str | None], None] | None = None,
+        now: Callable[[], datetime] = utcnow,
+    ):
+        self.credentials = credentials  # a Source: .get() -> Frozen
+        self.region = region
+        self.service = service
+        self.on_secret = on_secret or (lambda value: None)
+        self.now = now
+
+    def __call__(self, req: Any) -> Any:
+        creds = self.credentials.get()
+        self.on_secret(creds.secret_key)
+        self.on_secret(creds.token)
+        signer = Signer(
+            creds.access_key,
+            creds.secret_key,
+            self.region,
+            self.service,
+            session_token=creds.token,
+            now=self.now,
+        )
+        return signer(req)
+
+    def environment(self) -> dict[str, str]:
+        """The credentials as the AWS_* variables other tools read (restcli env)."""
+        creds = self.credentials.get()
+        env = {
+            "AWS_ACCESS_KEY_ID": creds.access_key,
+            "AWS_SECRET_ACCESS_KEY": creds.secret_key,
+            "AWS_REGION": self.region,
+        }
+        if creds.token:
+            env["AWS_SESSION_TOKEN"] = creds.token
+        return env
+
+    def curl_options(self) -> list[str]:
+        """Shell words for curl's own signer, credentials named by the variables above."""
+        words = [
+            "--aws-sigv4",
+            f"'aws:amz:{self.region}:{self.service}'",
+            "--user",
+            '"${AWS_ACCESS_KEY_ID}:${AWS_SECRET_ACCESS_KEY}"',
+        ]
+        if self.credentials.get().token:
+            words += ["--header", '"X-Amz-Security-Token: ${AWS_SESSION_TOKEN}"']
+        return words
+
+    @property
+    def curl_needs_env_export(self) -> bool:
+        return not self.credentials.reads_environment
+
+    def __repr__(self) -> str:
+        return f"SigV4Auth(region={self.region!r}, service={self.service!r})"
 
 
 MODE = Mode(name="iam", summary="AWS SigV4 (IAM)", params=PARAMS, build=build)

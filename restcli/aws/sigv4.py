@@ -18,7 +18,7 @@ and left for requests to stream. The payload hash is signed but not sent as an
 X-Amz-Content-SHA256 header: that header is S3's; the AWS SDKs do not send it to
 execute-api or Lambda, and the AWS test vectors do not have it.
 
-SigV4Auth is the auth restcli uses: it reads the credentials afresh (frozen) for every
+The iam mode's auth (restcli/auth/iam.py) reads the credentials afresh (frozen) for every
 request and signs with a new Signer, so no signing state is shared between threads and
 refreshed credentials never mix key ids and secrets.
 """
@@ -34,8 +34,7 @@ from urllib.parse import quote, unquote_to_bytes, urlsplit
 
 from requests_aws4auth import AWS4Auth
 
-from ..auth.base import AuthBase
-from ..request import seekable
+from ..http import seekable
 
 ALGORITHM = "AWS4-HMAC-SHA256"
 AMZ_DATE_FORMAT = "%Y%m%dT%H%M%SZ"
@@ -43,7 +42,6 @@ CHUNK = 256 * 1024
 EMPTY_SHA256 = hashlib.sha256(b"").hexdigest()
 # requests-aws4auth's defaults: host, content-type, date and every x-amz-* header.
 INCLUDE_HEADERS = frozenset({"host", "content-type", "date", "x-amz-*"})
-SENSITIVE_HEADERS = ("Authorization", "X-Amz-Security-Token", "X-Amz-Date", "X-Amz-Content-SHA256")
 
 _AMZ_DATE = re.compile(r"^\d{8}T\d{6}Z$")
 _WHITESPACE = re.compile(r"\s+")
@@ -202,69 +200,3 @@ def _replace_body(req: Any, data: bytes) -> None:
     req.body = data
     req.headers.pop("Transfer-Encoding", None)
     req.headers["Content-Length"] = str(len(data))
-
-
-class SigV4Auth(AuthBase):
-    """The iam mode's auth: a request signed with credentials read for this request."""
-
-    sensitive_headers = SENSITIVE_HEADERS
-    secret_headers = ("Authorization", "X-Amz-Security-Token")
-
-    def __init__(
-        self,
-        credentials: Any,
-        region: str,
-        service: str,
-        on_secret: Callable[[str | None], None] | None = None,
-        now: Callable[[], datetime] = utcnow,
-    ):
-        self.credentials = credentials  # a Source: .get() -> Frozen
-        self.region = region
-        self.service = service
-        self.on_secret = on_secret or (lambda value: None)
-        self.now = now
-
-    def __call__(self, req: Any) -> Any:
-        creds = self.credentials.get()
-        self.on_secret(creds.secret_key)
-        self.on_secret(creds.token)
-        signer = Signer(
-            creds.access_key,
-            creds.secret_key,
-            self.region,
-            self.service,
-            session_token=creds.token,
-            now=self.now,
-        )
-        return signer(req)
-
-    def environment(self) -> dict[str, str]:
-        """The credentials as the AWS_* variables other tools read (restcli env)."""
-        creds = self.credentials.get()
-        env = {
-            "AWS_ACCESS_KEY_ID": creds.access_key,
-            "AWS_SECRET_ACCESS_KEY": creds.secret_key,
-            "AWS_REGION": self.region,
-        }
-        if creds.token:
-            env["AWS_SESSION_TOKEN"] = creds.token
-        return env
-
-    def curl_options(self) -> list[str]:
-        """Shell words for curl's own signer, credentials named by the variables above."""
-        words = [
-            "--aws-sigv4",
-            f"'aws:amz:{self.region}:{self.service}'",
-            "--user",
-            '"${AWS_ACCESS_KEY_ID}:${AWS_SECRET_ACCESS_KEY}"',
-        ]
-        if self.credentials.get().token:
-            words += ["--header", '"X-Amz-Security-Token: ${AWS_SESSION_TOKEN}"']
-        return words
-
-    @property
-    def curl_needs_env_export(self) -> bool:
-        return not self.credentials.reads_environment
-
-    def __repr__(self) -> str:
-        return f"SigV4Auth(region={self.region!r}, service={self.service!r})"

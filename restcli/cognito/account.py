@@ -16,7 +16,7 @@ from . import claims
 from .cache import Cache
 
 if TYPE_CHECKING:
-    from ..auth.base import Settings
+    from ..params import Settings
 
 # Tokens are refreshed when they have less than this left, so one never expires in flight.
 REFRESH_MARGIN = 300.0

@@ -18,7 +18,9 @@ import time
 from typing import TYPE_CHECKING, Any, Callable
 
 from ..errors import ConfigError, CredentialsError
+from ..params import Settings
 from . import awsjson, claims, endpoints
+from .keys import USER_POOL
 
 if TYPE_CHECKING:
     from ..config import Profile
@@ -54,17 +56,14 @@ class Login:
         self.injected = injected
 
 
-def _settings(profile: "Profile", redactor: "Redactor"):
-    from ..auth import cognito
-    from ..auth.base import Settings
-
-    return Settings(profile, cognito.MODE, redactor)
+def _settings(profile: "Profile", redactor: "Redactor", warn=None) -> Settings:
+    return Settings(profile, USER_POOL, redactor, warn)
 
 
 def _account(profile: "Profile", redactor: "Redactor", warn) -> "Account":
     from .account import Account
 
-    return Account(_settings(profile, redactor), warn=warn)
+    return Account(_settings(profile, redactor, warn), warn=warn)
 
 
 def provider_name(account: "Account") -> str:
@@ -81,7 +80,7 @@ def login_for(profile: "Profile", redactor: "Redactor", warn=None) -> Login | No
         profile.values.get("user_pool_id") and profile.values.get("client_id")
     ):
         return None
-    settings = _settings(profile, redactor)
+    settings = _settings(profile, redactor, warn)
     account = _account(profile, redactor, warn)
     if account.machine:
         return None  # client_credentials has no ID token: no user to log in
@@ -123,7 +122,7 @@ def credentials(
     from .cache import Cache
 
     redactor = redactor if redactor is not None else Redactor()
-    warn = warn or _settings(profile, redactor).warn
+    warn = warn or _settings(profile, redactor).warn  # no warner given: warnings are dropped
     pool = profile.values.get("identity_pool_id")
     if not pool:
         raise ConfigError(f"profile {profile.name!r} has no identity_pool_id")
@@ -257,7 +256,7 @@ class IdentityPoolSource:
 
         self.profile = profile
         self.redactor = redactor if redactor is not None else Redactor()
-        # Settings.warn: stderr, scrubbed of every secret this run has resolved.
+        # The application's warner: stderr, scrubbed of every secret this run has resolved.
         self.warn = warn or _settings(profile, self.redactor).warn
         self.pool = profile.values.get("identity_pool_id")
         self.label = f"Cognito identity pool {self.pool}"

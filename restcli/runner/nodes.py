@@ -56,6 +56,10 @@ class Regex:
     pos: Pos
 
 
+class FileValue(Template):
+    """`file,path;` as a predicate value: the bytes are read at run time."""
+
+
 @dataclass(frozen=True)
 class KeyValue:
     key: Template

@@ -12,7 +12,7 @@ import re
 from restcli.runner import options as opts
 from restcli.runner.errors import HurlError, unsupported
 from restcli.runner.nodes import (
-    Assert, Body, BytesBody, Capture, Entry, FileBody, FilePart, Filter, HurlFile, JsonBody,
+    Assert, Body, BytesBody, Capture, Entry, FileBody, FilePart, FileValue, Filter, HurlFile, JsonBody,
     KeyValue, Option, Predicate, Query, Regex, Request, Response, Template, TextBody,
 )
 from restcli.runner.scanner import Cursor
@@ -69,10 +69,6 @@ def parse(text: str, filename: str) -> HurlFile:
         return HurlFile(filename, text, _Parser(text).file())
     except HurlError as e:
         raise e.located(filename, text) from None
-
-
-class FileValue(Template):
-    """`file,path;` as a predicate value: the bytes are read at run time."""
 
 
 class _Parser:

@@ -311,7 +311,7 @@ def test_status_names_the_reference_of_a_profile_token(cli, write_config, monkey
 
 def test_status_lines_are_scrubbed_of_resolved_secrets(capsys):
     from restcli.app import App
-    from restcli.cognito import commands
+    from restcli.commands import auth as commands
 
     app = App()
     app.redactor.add("s3cret-value-0123456789")
@@ -365,17 +365,15 @@ class _LinesOnly:
         return False
 
 
-def test_stdin_lines_keep_spaces_and_drop_only_the_line_ending(monkeypatch):
-    from restcli.cognito import commands
+def test_stdin_lines_keep_spaces_and_drop_only_the_line_ending():
+    from restcli.app import App
+    from restcli.commands import auth as commands
 
     stdin = _LinesOnly(" pass word \r\nnew\tpass \nnot read\n")
-    monkeypatch.setattr(sys, "stdin", stdin)
-    assert commands._read_stdin_lines(2) == [" pass word ", "new\tpass "]
+    assert commands._read_stdin_lines(App(stdin=stdin), 2) == [" pass word ", "new\tpass "]
     assert stdin.readline() == "not read\n"  # left for whoever reads next
-    monkeypatch.setattr(sys, "stdin", _LinesOnly("only\n"))
-    assert commands._read_stdin_lines(2) == ["only", ""]
-    monkeypatch.setattr(sys, "stdin", _LinesOnly("no newline"))
-    assert commands._read_stdin_lines(1) == ["no newline"]
+    assert commands._read_stdin_lines(App(stdin=_LinesOnly("only\n")), 2) == ["only", ""]
+    assert commands._read_stdin_lines(App(stdin=_LinesOnly("no newline")), 1) == ["no newline"]
 
 
 def test_login_reads_one_line_without_new_password_stdin(cli, monkeypatch, app):
@@ -392,7 +390,7 @@ def test_auth_commands_import_no_dataclasses(write_config, monkeypatch):
         "import sys\n"
         "from restcli.__main__ import main\n"
         "rc = main(['auth', 'status', 'ci'])\n"
-        "import restcli.cognito.commands\n"
+        "import restcli.commands.auth\n"
         "sys.stderr.write('RC=%d DC=%r\\n' % (rc, 'dataclasses' in sys.modules))\n"
     )
     env = {**os.environ, "CI_ID_TOKEN": _jwt(token_use="id")}

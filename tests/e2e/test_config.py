@@ -190,7 +190,7 @@ def test_example_profiles_file_is_valid(cli):
 
 
 def test_fast_completion_answers_as_typer_does(cli, profiles, monkeypatch):
-    import restcli.fast_argv
+    import restcli.cli.fast
 
     cases = [
         ("restcli get ", 2), ("restcli get ke", 2), ("restcli post c", 2),
@@ -204,7 +204,7 @@ def test_fast_completion_answers_as_typer_does(cli, profiles, monkeypatch):
             monkeypatch.setenv(k, v)
         fast = cli()
         with monkeypatch.context() as m:
-            m.setattr(restcli.fast_argv, "complete_profiles", lambda environ: None)
+            m.setattr(restcli.cli.fast, "complete_profiles", lambda environ: None)
             typer_answer = cli()
         return fast, typer_answer
 

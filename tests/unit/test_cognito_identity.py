@@ -161,10 +161,10 @@ def test_works_when_the_iam_mode_declares_identity_pool_id_and_guest(fake, monke
 
 # -- review fixes ----------------------------------------------------------------------------
 def test_source_warnings_are_scrubbed(fake, capsys):
-    from restcli.secrets import Redactor
+    from restcli.app import App
 
-    redactor = Redactor()
-    source = identity.IdentityPoolSource(profile(), redactor)
+    app = App()
+    source = identity.IdentityPoolSource(profile(), app.redactor, warn=app.warn)
     assert source.reads_environment is False  # still a Source for the iam mode
     source.warn("odd entry holding fake-secret-key")
     err = capsys.readouterr().err
@@ -175,15 +175,16 @@ def test_source_warnings_are_scrubbed(fake, capsys):
 
 def test_cache_warnings_of_the_iam_mode_reach_stderr_scrubbed(fake, isolated, capsys):
     from restcli.auth import iam
-    from restcli.auth.base import Settings
-    from restcli.secrets import Redactor
+    from restcli.app import App
+    from restcli.params import Settings
 
     identity.credentials(profile())
     (entry,) = (isolated / ".cache" / "restcli" / "cognito").glob("awscreds-*.json")
     entry.write_text("{not json")
-    redactor = Redactor()
+    app = App()
+    redactor = app.redactor
     redactor.add(str(entry))  # stands in for a secret that happens to be in a warning
-    auth = iam.MODE.build(Settings(profile(), iam.MODE, redactor))
+    auth = iam.MODE.build(Settings(profile(), iam.MODE, redactor, app.warn))
     auth.credentials.get()
     err = capsys.readouterr().err
     assert "restcli: warning: ignoring corrupt token cache entry" in err

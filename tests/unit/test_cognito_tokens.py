@@ -11,7 +11,8 @@ import pytest
 
 from restcli.auth import cognito as mode
 from restcli.auth import token as token_mode
-from restcli.auth.base import Settings
+from restcli.app import App
+from restcli.params import Settings
 from restcli.cognito import account as acct
 from restcli.cognito import claims, userpool
 from restcli.cognito.account import Account, Tokens
@@ -32,7 +33,8 @@ def settings(**values) -> Settings:
     base = {p.name: p.default for p in mode.PARAMS}
     base.update({"user_pool_id": "eu-west-1_Abc", "client_id": "client1"})
     base.update(values)
-    return Settings(Profile("p", "https://api.example.com", base), mode.MODE, Redactor())
+    app = App()
+    return Settings(Profile("p", "https://api.example.com", base), mode.MODE, app.redactor, app.warn)
 
 
 # -- declared keys -------------------------------------------------------------------------

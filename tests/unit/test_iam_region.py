@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from restcli.auth import iam
-from restcli.auth.base import Settings
+from restcli.params import Settings
 from restcli.aws import region as regions
 from restcli.config import Profile
 from restcli.errors import CONFIG, ConfigError

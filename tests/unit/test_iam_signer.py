@@ -19,7 +19,8 @@ import requests
 from requests_aws4auth import AWS4Auth
 
 from restcli.aws.credentials import BotoSource, Frozen
-from restcli.aws.sigv4 import CHUNK, INCLUDE_HEADERS, SigV4Auth, Signer
+from restcli.auth.iam import SigV4Auth
+from restcli.aws.sigv4 import CHUNK, INCLUDE_HEADERS, Signer
 from tests import sigv4_verify
 
 KEY, SECRET, TOKEN = "AKIDRESTCLI", "secret/with+chars=", "token//with+chars=="

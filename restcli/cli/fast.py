@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .request_options import METHODS, OPTIONS
+from .options import METHODS, OPTIONS
 
 _BY_FLAG = {flag: opt for opt in OPTIONS for flag in opt.flags}
 _HELP = {"-h", "--help"}
@@ -144,7 +144,7 @@ def complete_profiles(environ) -> str | None:
         args = ["get"]  # `request METHOD API`: API is where a method command has it
     if tuple(args) not in _PROFILE_FIRST:
         return None
-    from .locations import profile_names
+    from ..locations import profile_names
 
     names = [n for n in profile_names(config) if n.startswith(incomplete)]
     if shell == "complete_bash":

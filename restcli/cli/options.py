@@ -70,8 +70,8 @@ OPTIONS = (
 
 def call_options(values: dict[str, Any]):
     """The parsed option values (by Opt.name) as CallOptions, for either parser."""
-    from .call import CallOptions
-    from .output import OutputOptions
+    from ..call import CallOptions
+    from ..output import OutputOptions
 
     return CallOptions(
         auth=values.get("auth"),
@@ -106,8 +106,8 @@ def profile_overrides(aws_profile: str | None, guest: bool | None) -> dict[str, 
 def split_target(api: str, path: str, items: list[str]) -> tuple[str, list[str]]:
     """`restcli get https://host/items name==x`: with a URL, PATH may be left out."""
     if path and not path.startswith("/") and api.startswith(("http:", "https:")):
-        from .errors import UsageError
-        from .request import parse_item
+        from ..errors import UsageError
+        from ..request import parse_item
 
         try:
             parse_item(path)

@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from .cli_args import ProfileName
+from .args import ProfileName
 
 auth_app = typer.Typer(help="Inspect sign-in state and print tokens.", no_args_is_help=True)
 
@@ -42,7 +42,7 @@ def login(
     ] = None,
 ) -> None:
     """Sign in to the profile's Cognito user pool and cache the tokens."""
-    from .cognito.commands import login as run
+    from ..commands.auth import login as run
 
     run(ctx.obj, profile, username, password_stdin, new_password_stdin, mfa_code)
 
@@ -60,7 +60,7 @@ def logout(
     ] = False,
 ) -> None:
     """Revoke the refresh token where possible and remove the cached tokens."""
-    from .cognito.commands import logout as run
+    from ..commands.auth import logout as run
 
     run(ctx.obj, profile, everywhere)
 
@@ -68,7 +68,7 @@ def logout(
 @auth_app.command("status")
 def status(ctx: typer.Context, profile: ProfileName) -> None:
     """Who is signed in, token use, expiry, scopes and groups; never a token."""
-    from .cognito.commands import status as run
+    from ..commands.auth import status as run
 
     run(ctx.obj, profile)
 
@@ -81,8 +81,8 @@ def token(
     access: Annotated[bool, typer.Option("--access", help="Print the access token.")] = False,
 ) -> None:
     """Print a fresh token for other tools (default: the profile's token_use)."""
-    from .cognito.commands import token as run
-    from .errors import UsageError
+    from ..commands.auth import token as run
+    from ..errors import UsageError
 
     if id_ and access:
         raise UsageError("--id and --access exclude each other")

@@ -7,21 +7,20 @@ them through its auth's environment(); the output is meant for `eval "$(...)"`.
 from __future__ import annotations
 
 import shlex
-import sys
 from typing import TYPE_CHECKING
 
-from .errors import UsageError
+from ..errors import UsageError
 
 if TYPE_CHECKING:
-    from .app import App
+    from ..app import App
 
 
 def export(app: "App", name: str, mode: str | None, overrides: dict) -> None:
-    from . import auth as auth_modes
+    from .. import auth as auth_modes
 
     profile = app.config.profile(name).overridden(overrides)
     mode = mode or profile.mode
-    auth = auth_modes.build_auth(profile, mode, app.redactor)
+    auth = auth_modes.build_auth(profile, mode, app.redactor, app.warn)
     environment = auth.environment()
     if environment is None:
         raise UsageError(
@@ -29,6 +28,6 @@ def export(app: "App", name: str, mode: str | None, overrides: dict) -> None:
             hint="restcli env is for iam profiles (restcli auth token for cognito)",
         )
     for key, value in environment.items():
-        sys.stdout.write(f"export {key}={shlex.quote(value)}\n")
+        app.write_secret(f"export {key}={shlex.quote(value)}\n")
     if app.stdout_tty:
         app.warn("these are live credentials; use: eval \"$(restcli env " + name + ")\"")

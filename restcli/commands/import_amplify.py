@@ -7,14 +7,14 @@ from __future__ import annotations
 
 import json
 import re
-from .record import Factory, record
+from ..record import Factory, record
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .errors import ConfigError, UsageError
+from ..errors import ConfigError, UsageError
 
 if TYPE_CHECKING:
-    from .app import App
+    from ..app import App
 
 # The native config's authorizationType -> restcli mode.
 NATIVE_MODES = {
@@ -239,7 +239,7 @@ def run(
         else:
             action = "skip (exists; --force replaces)"
         rows.append((name, table["endpoint"], table["auth"], action))
-    from .output import print_table
+    from ..output import print_table
 
     print_table(app, ("profile", "endpoint", "auth", "action"), rows)
     if dry_run:

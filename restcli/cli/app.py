@@ -5,11 +5,11 @@ from typing import Annotated, List, Optional
 
 import typer
 
-from . import cli_auth
-from .app import App
-from .cli_args import ProfileName, complete_profile
+from . import auth as cli_auth
+from ..app import App
+from .args import ProfileName, complete_profile
 
-from .request_options import METHODS, OPTIONS
+from .options import METHODS, OPTIONS
 
 app = typer.Typer(
     name="restcli",
@@ -34,7 +34,7 @@ app.command("logout")(cli_auth.logout)
 
 def _version(value: bool) -> None:
     if value:
-        from . import __version__
+        from .. import __version__
 
         typer.echo(f"restcli {__version__}")
         raise typer.Exit()
@@ -63,8 +63,8 @@ def main_callback(
 
 def _request(ctx: typer.Context, method: str, api: str, path: str, items, **values) -> None:
     """Send a request with any METHOD."""
-    from .call import call
-    from .request_options import call_options, split_target
+    from ..call import call
+    from .options import call_options, split_target
 
     path, items = split_target(api, path, list(items or []))
     raise typer.Exit(call(ctx.obj, method.upper(), api, path, items, call_options(values)))
@@ -128,7 +128,7 @@ app.command("request", rich_help_panel="Requests")(_request_command(None))
 @profiles_app.command("list")
 def profiles_list(ctx: typer.Context) -> None:
     """Name, endpoint and auth mode of every profile."""
-    from .profiles_view import list_profiles
+    from ..commands.profiles_view import list_profiles
 
     list_profiles(ctx.obj)
 
@@ -139,7 +139,7 @@ def profiles_show(
     name: ProfileName,
 ) -> None:
     """Effective settings of a profile, where each came from; secrets redacted."""
-    from .profiles_view import show_profile
+    from ..commands.profiles_view import show_profile
 
     show_profile(ctx.obj, name)
 
@@ -147,13 +147,13 @@ def profiles_show(
 @config_app.command("path")
 def config_path(ctx: typer.Context) -> None:
     """Print the path of the profiles file in use."""
-    typer.echo(str(ctx.obj.config_path))
+    ctx.obj.out.line(str(ctx.obj.config_path))
 
 
 @config_app.command("check")
 def config_check(ctx: typer.Context) -> None:
     """Validate the profiles file; exit 8 when it is invalid."""
-    from .profiles_view import check
+    from ..commands.profiles_view import check
 
     check(ctx.obj)
 
@@ -175,7 +175,7 @@ def profiles_add(
     literal: LiteralOption = False,
 ) -> None:
     """Add a profile."""
-    from .profiles_edit import add
+    from ..commands.profiles_edit import add
 
     add(ctx.obj, name, endpoint, auth, set_ or [], literal)
 
@@ -189,7 +189,7 @@ def profiles_set(
     literal: LiteralOption = False,
 ) -> None:
     """Set one key of a profile."""
-    from .profiles_edit import set_key
+    from ..commands.profiles_edit import set_key
 
     set_key(ctx.obj, name, key, value, literal)
 
@@ -201,7 +201,7 @@ def profiles_unset(
     key: Annotated[str, typer.Argument(metavar="KEY", show_default=False)],
 ) -> None:
     """Remove one key from a profile."""
-    from .profiles_edit import unset_key
+    from ..commands.profiles_edit import unset_key
 
     unset_key(ctx.obj, name, key)
 
@@ -212,7 +212,7 @@ def profiles_remove(
     name: ProfileName,
 ) -> None:
     """Remove a profile."""
-    from .profiles_edit import remove
+    from ..commands.profiles_edit import remove
 
     remove(ctx.obj, name)
 
@@ -224,7 +224,7 @@ def profiles_rename(
     new: Annotated[str, typer.Argument(metavar="NEW", show_default=False)],
 ) -> None:
     """Rename a profile."""
-    from .profiles_edit import rename
+    from ..commands.profiles_edit import rename
 
     rename(ctx.obj, old, new)
 
@@ -250,7 +250,7 @@ def import_amplify(
     """Profiles for every REST API of an Amplify app's config file."""
     from pathlib import Path
 
-    from .amplify_import import run
+    from ..commands.import_amplify import run
 
     run(ctx.obj, Path(file).expanduser(), custom_key, prefix, force, dry_run)
 
@@ -264,8 +264,8 @@ def env_command(
     guest: Annotated[bool, typer.Option("--guest", help="Identity pool: the unauthenticated role.")] = False,
 ) -> None:
     """Print `export` lines for the credentials PROFILE resolves to (AWS_* for iam)."""
-    from .env_export import export
+    from ..commands.env import export
 
-    from .request_options import profile_overrides
+    from .options import profile_overrides
 
     export(ctx.obj, name, auth, profile_overrides(aws_profile, guest))

@@ -7,17 +7,16 @@ declared parameters, so this works for every mode without knowing any of them.
 
 from __future__ import annotations
 
-import sys
 from typing import TYPE_CHECKING, Any
 
-from .secrets import is_reference, mask
+from ..secrets import is_reference, mask
 
 if TYPE_CHECKING:
-    from .app import App
+    from ..app import App
 
 
 def _require_file(app: "App") -> None:
-    from .errors import ConfigError
+    from ..errors import ConfigError
 
     if not app.config.exists:
         raise ConfigError(
@@ -27,7 +26,7 @@ def _require_file(app: "App") -> None:
 
 
 def list_profiles(app: "App") -> None:
-    from .output import print_table
+    from ..output import print_table
 
     _require_file(app)
     rows = [(p.name, p.endpoint, p.mode) for p in app.config.profiles.values()]
@@ -47,9 +46,10 @@ def shown(value: Any, secret: bool) -> str:
 
 
 def show_profile(app: "App", name: str) -> None:
-    from . import auth
-    from .auth.base import Param
-    from .config import COMMON, SENSITIVE_HEADERS, all_params
+    from .. import auth
+    from ..params import Param
+    from ..config import COMMON, all_params
+    from ..http import SENSITIVE_HEADERS
 
     _require_file(app)
     profile = app.config.profile(name)
@@ -67,14 +67,14 @@ def show_profile(app: "App", name: str) -> None:
     for h in profile.headers:
         secret = h.secret or h.name.lower() in SENSITIVE_HEADERS
         rows.append((f"headers.{h.name}", shown(h.value, secret), h.source))
-    sys.stdout.write(f"# profile {profile.name} in {profile.file}\n")
+    app.out.write(f"# profile {profile.name} in {profile.file}\n")
     width = max(len(r[0]) for r in rows)
     for key, value, source in rows:
-        sys.stdout.write(app.redactor.scrub(f"{key:<{width}} = {value}   # {source}") + "\n")
+        app.out.write(f"{key:<{width}} = {value}   # {source}\n")
 
 
 def check(app: "App") -> None:
     _require_file(app)
     config = app.config  # raises ConfigError (exit 8) listing every problem
     n = len(config.profiles)
-    sys.stdout.write(f"{config.path}: ok, {n} profile{'s' if n != 1 else ''}\n")
+    app.out.write(f"{config.path}: ok, {n} profile{'s' if n != 1 else ''}\n")

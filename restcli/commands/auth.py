@@ -7,7 +7,6 @@ rather than waiting for input that will never come.
 
 from __future__ import annotations
 
-import sys
 import time
 from typing import TYPE_CHECKING
 
@@ -16,15 +15,15 @@ from ..record import record
 
 if TYPE_CHECKING:
     from ..app import App
-    from .account import Account
+    from ..cognito.account import Account
 
 REVOKE_TIMEOUT = (3.0, 5.0)
 
 
 def account_for(app: "App", name: str, username: str | None = None) -> "Account":
     from ..auth import cognito
-    from ..auth.base import Settings
-    from .account import Account
+    from ..params import Settings
+    from ..cognito.account import Account
 
     profile = app.config.profile(name)
     return Account(Settings(profile, cognito.MODE, app.redactor), warn=app.warn, username=username)
@@ -50,8 +49,8 @@ class Answers:
                 "--new-password-stdin (with --password-stdin: password on the first line of "
                 "stdin, new password on the second)",
             )
-        first = _getpass(f"New password for {username}: ")
-        if first != _getpass("Repeat the new password: "):
+        first = self.app.ask_secret(f"New password for {username}: ")
+        if first != self.app.ask_secret("Repeat the new password: "):
             raise CredentialsError("the new passwords differ; nothing was changed")
         self.app.redactor.add(first)
         return first
@@ -59,7 +58,7 @@ class Answers:
     def mfa_code(self, challenge: str, parameters: dict) -> str:
         if self.mfa_code_given:
             return self.mfa_code_given
-        from .signin import MFA_CHALLENGES
+        from ..cognito.signin import MFA_CHALLENGES
 
         via = MFA_CHALLENGES.get(challenge, challenge)
         if not self.app.interactive:
@@ -69,24 +68,18 @@ class Answers:
             )
         dest = parameters.get("CODE_DELIVERY_DESTINATION")
         _prompt(self.app, f"MFA code from your {via}{' (' + dest + ')' if dest else ''}: ")
-        code = sys.stdin.readline().strip()
+        code = self.app.read_line().strip()
         if not code:
             raise CredentialsError("no MFA code given")
         return code
 
 
-def _getpass(prompt: str) -> str:
-    import getpass
-
-    return getpass.getpass(prompt, stream=sys.stderr)
-
-
 def _prompt(app: "App", text: str) -> None:
-    sys.stderr.write(app.redactor.scrub(text))
-    sys.stderr.flush()
+    app.err.write(text)
+    app.err.flush()
 
 
-def _read_stdin_lines(count: int) -> list[str]:
+def _read_stdin_lines(app: "App", count: int) -> list[str]:
     """The first `count` lines of stdin, each without its line ending ("" for a missing one).
 
     Only those lines are read: a caller that keeps stdin open after writing them must not
@@ -94,7 +87,7 @@ def _read_stdin_lines(count: int) -> list[str]:
     """
     lines = []
     for _ in range(count):
-        line = sys.stdin.readline()
+        line = app.read_line()
         if line.endswith("\n"):
             line = line[:-1]
             if line.endswith("\r"):
@@ -111,8 +104,8 @@ def login(
     new_password_stdin: bool,
     mfa_code: str | None,
 ) -> None:
-    from .awsjson import AwsError
-    from .signin import sign_in
+    from ..cognito.awsjson import AwsError
+    from ..cognito.signin import sign_in
 
     account = account_for(app, name, username)
     if account.machine:
@@ -131,22 +124,22 @@ def login(
                 hint=f"pass --username NAME, or add username = \"NAME\" to [profiles.{name}]",
             )
         _prompt(app, "Username: ")
-        user = sys.stdin.readline().strip()
+        user = app.read_line().strip()
         if not user:
             raise CredentialsError("no user name given")
     # Every answer that comes from stdin is read now, before any network call.
     new_password = None
     if password_stdin:
         if new_password_stdin:
-            password, new_password = _read_stdin_lines(2)
+            password, new_password = _read_stdin_lines(app, 2)
         else:
-            (password,) = _read_stdin_lines(1)
+            (password,) = _read_stdin_lines(app, 1)
     elif app.interactive:
         if new_password_stdin:
             raise UsageError(
                 "--new-password-stdin needs --password-stdin (stdin can hold both, one per line)"
             )
-        password = _getpass(f"Password for {user}: ")
+        password = app.ask_secret(f"Password for {user}: ")
     else:
         raise CredentialsError(
             f"no password for {user}: stdin is not a terminal, so restcli will not prompt",
@@ -171,11 +164,11 @@ def login(
     except CredentialsError:
         raise
     except Exception as e:  # noqa: BLE001 - network trouble talking to Cognito
-        from .awsjson import unreachable
+        from ..cognito.awsjson import unreachable
 
         raise unreachable(e, f"sign in for profile {name!r}") from None
     tokens = account.store_login(result, user)
-    from . import claims
+    from ..cognito import claims
 
     who = claims.read(tokens.id_token).get("cognito:username") or user
     app.note(f"signed in to profile {name!r} as {who}; tokens cached in {account.cache_path()}")
@@ -200,7 +193,7 @@ def _refused(e, profile: str, flow: str) -> CredentialsError:
 
 # -- logout --------------------------------------------------------------------------
 def logout(app: "App", name: str, everywhere: bool = False) -> None:
-    from .awsjson import AwsError
+    from ..cognito.awsjson import AwsError
 
     account = account_for(app, name)
     tokens = account.cached()
@@ -221,14 +214,14 @@ def logout(app: "App", name: str, everywhere: bool = False) -> None:
                 "removed the cached tokens anyway"
             )
         except Exception as e:  # noqa: BLE001 - offline: still forget the tokens
-            from .awsjson import transport_detail
+            from ..cognito.awsjson import transport_detail
 
             app.warn(
                 f"could not reach Cognito ({transport_detail(e)}); removed the cached tokens "
                 "anyway"
             )
     account.forget()
-    from . import identity
+    from ..cognito import identity
 
     identity.forget(account, tokens.id_token)
     app.note(f"signed out of profile {name!r}")
@@ -236,8 +229,8 @@ def logout(app: "App", name: str, everywhere: bool = False) -> None:
 
 # -- status --------------------------------------------------------------------------
 def status(app: "App", name: str) -> None:
-    from . import claims
-    from .account import injected_token
+    from ..cognito import claims
+    from ..cognito.account import injected_token
 
     account = account_for(app, name)
     lines: list[tuple[str, str]] = [("profile", name)]
@@ -326,7 +319,7 @@ def _clock(epoch: float) -> str:
 
 
 def _identity_id(account: "Account") -> str:
-    from . import identity
+    from ..cognito import identity
 
     if not account.settings.profile.values.get("identity_pool_id"):
         return "(no identity_pool_id in the profile)"
@@ -337,13 +330,13 @@ def _print(app: "App", lines: list[tuple[str, str]]) -> None:
     """`key: value` lines on stdout, each scrubbed of every secret this run has resolved."""
     width = max(len(k) for k, _ in lines) + 1
     for key, value in lines:
-        sys.stdout.write(app.redactor.scrub(f"{key + ':':<{width}} {value}") + "\n")
-    sys.stdout.flush()
+        app.out.write(f"{key + ':':<{width}} {value}\n")
+    app.out.flush()
 
 
 # -- token ---------------------------------------------------------------------------
 def token(app: "App", name: str, use: str | None) -> None:
-    from .account import injected_token
+    from ..cognito.account import injected_token
 
     account = account_for(app, name)
     injected = injected_token(account.settings)
@@ -357,5 +350,4 @@ def token(app: "App", name: str, use: str | None) -> None:
         if not value:
             raise account.not_signed_in()
     # The one output never scrubbed: the token is what this command is for.
-    sys.stdout.write(value + "\n")
-    sys.stdout.flush()
+    app.write_secret(value + "\n")

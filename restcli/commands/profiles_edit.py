@@ -11,10 +11,10 @@ import stat
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
-from .errors import ConfigError, UsageError
+from ..errors import ConfigError, UsageError
 
 if TYPE_CHECKING:
-    from .app import App
+    from ..app import App
 
 LOCK_TIMEOUT = 30.0
 _STRINGS = re.compile(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:\\.|[^"\\\n])*"|\'[^\'\n]*\'')
@@ -31,7 +31,7 @@ def edit(app: "App", change: Callable[[dict], str]) -> None:
     import tomli_w
     from filelock import FileLock, Timeout
 
-    from .config import parse
+    from ..config import parse
 
     path = app.config_path
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -61,7 +61,7 @@ def edit(app: "App", change: Callable[[dict], str]) -> None:
 
 
 def _write(path: Path, text: str, previous: str | None) -> None:
-    from .atomic import replacing
+    from ..atomic import replacing
 
     mode = stat.S_IMODE(path.stat().st_mode) if previous is not None else 0o600
     writes = [(path, text)]
@@ -94,8 +94,9 @@ def _existing(doc: dict, name: str) -> dict:
 
 def typed_value(key: str, raw: str, literal: bool) -> Any:
     """A command-line string as the type the key declares; literal secrets need --literal."""
-    from .config import SENSITIVE_HEADERS, all_params
-    from .secrets import is_reference
+    from ..config import all_params
+    from ..http import SENSITIVE_HEADERS
+    from ..secrets import is_reference
 
     if key.startswith("headers."):
         header = key.split(".", 1)[1]

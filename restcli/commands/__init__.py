@@ -1,0 +1,1 @@
+"""The work behind the subcommands, without Typer: the CLI parses, these act."""

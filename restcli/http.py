@@ -1,0 +1,35 @@
+"""HTTP facts every layer shares: header names, credential headers, origins, bodies."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+from urllib.parse import urlsplit
+
+# RFC 9110 token: what a header name may be.
+_HEADER_NAME = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
+
+# Headers that carry credentials whatever the mode: masked when shown, never sent to
+# another origin.
+SENSITIVE_HEADERS = frozenset(
+    {"authorization", "x-api-key", "x-amz-security-token", "cookie", "proxy-authorization"}
+)
+
+
+def valid_header_name(name: str) -> bool:
+    return _HEADER_NAME.fullmatch(name) is not None
+
+
+def origin(url: str) -> tuple[str, str, int | None]:
+    """(scheme, host, port) with the scheme's default port: what redirects compare."""
+    parts = urlsplit(url)
+    port = parts.port or {"http": 80, "https": 443}.get(parts.scheme)
+    return parts.scheme, (parts.hostname or "").lower(), port
+
+
+def seekable(body: Any) -> bool:
+    """Whether a body can be read again (for a retry, or after hashing it to sign)."""
+    try:
+        return bool(body.seekable())
+    except (AttributeError, OSError, ValueError):
+        return False
