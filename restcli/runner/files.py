@@ -44,9 +44,10 @@ class MultipartStream(io.RawIOBase):
     is sent with Content-Length rather than chunked.
     """
 
-    def __init__(self, fields: list[tuple[str, bytes | Path, str | None, str | None]]):
+    def __init__(self, fields: list[tuple[str, bytes | Path, str | None, str | None]],
+                 boundary: str | None = None):
         super().__init__()
-        self.boundary = uuid.uuid4().hex
+        self.boundary = boundary or uuid.uuid4().hex
         self._segments: list[tuple[int, int, bytes | Path]] = []
         self._offset = 0
         for name, value, filename, ctype in fields:

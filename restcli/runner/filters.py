@@ -8,7 +8,7 @@ import html
 import json
 import re
 from collections.abc import Mapping
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 from restcli.runner import jsonpath
@@ -140,7 +140,7 @@ def _to_date(value, fmt: str):
         parsed = datetime.fromisoformat(value)
     else:
         parsed = datetime.strptime(value, _strftime_format(fmt))
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 def _as_date(value, name: str) -> datetime:
@@ -164,7 +164,7 @@ def _format(value, fmt: str):
 
 
 def _days(value, future: bool, name: str):
-    delta = _as_date(value, name) - datetime.now(timezone.utc)
+    delta = _as_date(value, name) - datetime.now(UTC)
     return delta.days if future else (-delta).days
 
 

@@ -29,7 +29,7 @@ class Expr:
 class Template:
     """Text with `{{...}}` placeholders: literal str parts and Expr parts, in order."""
 
-    parts: tuple[Union[str, Expr], ...]
+    parts: tuple[str | Expr, ...]
     pos: Pos
 
     @property
@@ -82,7 +82,7 @@ class FilePart:
 
 @dataclass(frozen=True)
 class JsonBody:
-    parts: tuple[Union[str, JsonExpr], ...]
+    parts: tuple[str | JsonExpr, ...]
     pos: Pos
 
 
@@ -110,7 +110,7 @@ class FileBody:
     pos: Pos
 
 
-Body = Union[JsonBody, TextBody, BytesBody, FileBody]
+Body = JsonBody | TextBody | BytesBody | FileBody
 
 
 # Options ------------------------------------------------------------------------------
@@ -133,7 +133,7 @@ class Query:
     """`kind` is status, header, jsonpath...; `arg` the quoted argument or regex, if any."""
 
     kind: str
-    arg: Union[Template, Regex, None]
+    arg: Template | Regex | None
     pos: Pos
 
 
@@ -183,7 +183,7 @@ class Request:
     headers: list[KeyValue] = field(default_factory=list)
     query: list[KeyValue] = field(default_factory=list)
     form: list[KeyValue] = field(default_factory=list)
-    multipart: list[Union[KeyValue, FilePart]] = field(default_factory=list)
+    multipart: list[KeyValue | FilePart] = field(default_factory=list)
     cookies: list[KeyValue] = field(default_factory=list)
     basic_auth: KeyValue | None = None
     options: list[Option] = field(default_factory=list)

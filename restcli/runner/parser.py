@@ -12,8 +12,25 @@ import re
 from restcli.runner import options as opts
 from restcli.runner.errors import HurlError, unsupported
 from restcli.runner.nodes import (
-    Assert, Body, BytesBody, Capture, Entry, FileBody, FilePart, FileValue, Filter, HurlFile, JsonBody,
-    KeyValue, Option, Predicate, Query, Regex, Request, Response, Template, TextBody,
+    Assert,
+    Body,
+    BytesBody,
+    Capture,
+    Entry,
+    FileBody,
+    FilePart,
+    FileValue,
+    Filter,
+    HurlFile,
+    JsonBody,
+    KeyValue,
+    Option,
+    Predicate,
+    Query,
+    Request,
+    Response,
+    Template,
+    TextBody,
 )
 from restcli.runner.scanner import Cursor
 
@@ -195,7 +212,7 @@ class _Parser:
                 resp.captures.append(self.capture())
         elif name == "Asserts":
             while self.line_kind() == "other":
-                resp.asserts.append(self.assert_())
+                resp.asserts.append(self.assertTrue())
         elif name in REQUEST_SECTIONS:
             raise HurlError("parse", f"[{name}] belongs to the request, before `HTTP`", pos)
         else:
@@ -309,7 +326,7 @@ class _Parser:
             raise HurlError("parse", f"unknown language hint '{lang}' after ```", pos)
         unknown = modifiers - {"escape", "novariable"}
         if unknown:
-            raise HurlError("parse", f"unknown modifier '{sorted(unknown)[0]}' after ```", pos)
+            raise HurlError("parse", f"unknown modifier '{min(unknown)}' after ```", pos)
 
     # Captures and asserts ---------------------------------------------------------------
     def capture(self) -> Capture:

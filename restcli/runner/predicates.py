@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from datetime import datetime
-from pathlib import Path
 
 from restcli.runner.nodes import Expr, FileValue, Predicate, Regex, Template
 from restcli.runner.templates import evaluate as eval_expr

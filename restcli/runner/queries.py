@@ -117,4 +117,4 @@ def _cookie_attr(value: str, attrs: dict[str, object], attr: str) -> object:
     return found
 
 
-__all__ = ["evaluate", "regex_search", "compile_regex"]
+__all__ = ["compile_regex", "evaluate", "regex_search"]

@@ -30,7 +30,7 @@ class Call:
     @property
     def charset(self) -> str:
         ctype = ",".join(self.header_values("Content-Type"))
-        m = re.search(r"charset=\"?([A-Za-z0-9_\-:.]+)", ctype, re.I)
+        m = re.search(r"charset=\"?([A-Za-z0-9_\-:.]+)", ctype, re.IGNORECASE)
         return m.group(1) if m else "utf-8"
 
     def text(self) -> str:

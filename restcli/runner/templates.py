@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from restcli.runner.errors import runtime_error
 from restcli.runner.nodes import Expr, JsonExpr, Template
@@ -13,7 +13,7 @@ from restcli.runner.values import to_json, to_text
 # Hurl's generators: a fresh value at each evaluation, unless a variable of that name exists.
 _FUNCTIONS = {
     "newUuid": lambda: str(uuid.uuid4()),
-    "newDate": lambda: datetime.now(timezone.utc).isoformat().replace("+00:00", "Z"),
+    "newDate": lambda: datetime.now(UTC).isoformat().replace("+00:00", "Z"),
 }
 
 

@@ -1,0 +1,266 @@
+"""One HTTP exchange over the shared session: auth per hop, redirects, deadlines, limits.
+
+Redirects are followed here (not by requests) so that each hop is prepared and signed
+again, and so that credentials never follow a redirect to another origin: the
+credential headers the file set, and every header the auth hook set, are dropped, and
+the auth hook is not asked again for the new origin.
+"""
+
+from __future__ import annotations
+
+import ssl
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from urllib.parse import urljoin, urlsplit
+
+import requests
+
+from restcli.runner.build import RequestSpec
+from restcli.runner.errors import runtime_error
+from restcli.runner.response import Call
+
+# A buffered body is never larger than this once decoded (gzip bombs included).
+MAX_BODY_BYTES = 64 * 1024 * 1024
+CHUNK = 64 * 1024
+DEFAULT_TIMEOUT = 30.0
+SENSITIVE_HEADERS = frozenset({
+    "authorization", "cookie", "x-api-key", "x-amz-security-token", "proxy-authorization",
+})
+REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+
+
+@dataclass
+class Transport:
+    """TLS and timeout settings for a URL, from the caller's hook (then [Options])."""
+
+    verify: bool | str = True
+    cert: str | tuple[str, str] | None = None
+    timeout: float = DEFAULT_TIMEOUT  # seconds for connecting and for each read
+
+
+@dataclass
+class SendSettings:
+    transport: Transport
+    location: bool = False
+    max_redirs: int = 50
+    connect_timeout: float | None = None
+    max_time: float | None = None
+    compressed: bool = False
+    max_body: int = MAX_BODY_BYTES
+
+
+def origin(url: str) -> tuple[str, str, int | None]:
+    parts = urlsplit(url)
+    default = {"http": 80, "https": 443}.get(parts.scheme)
+    return parts.scheme, (parts.hostname or "").lower(), parts.port or default
+
+
+class Sender:
+    """Sends RequestSpecs over one requests.Session; `log` receives verbose lines."""
+
+    def __init__(self, session: requests.Session, auth_for: Callable | None,
+                 log: Callable[[str], None] | None = None):
+        self.session = session
+        self.auth_for = auth_for
+        self.log = log
+
+    def send(self, spec: RequestSpec, settings: SendSettings, auth_override=None) -> Call:
+        start = time.monotonic()
+        deadline = start + settings.max_time if settings.max_time else float("inf")
+        hop = _Hop(spec.method, spec.url, list(spec.headers), spec.body_factory,
+                   list(spec.cookies))
+        auth = auth_override or self._auth_for(hop.url, spec)
+        redirects: list[str] = []
+        renewed = False
+        while True:
+            prepared, auth_names = self._prepare(hop, auth, settings, spec)
+            resp = self._transmit(prepared, settings, deadline, spec)
+            if resp.status_code == 401 and not renewed and hasattr(auth, "renew_after_401"):
+                renewed = True  # a token mode may renew its token once, as restcli does
+                if auth.renew_after_401(resp):
+                    resp.close()
+                    continue
+            location = resp.headers.get("Location")
+            if not (settings.location and resp.status_code in REDIRECT_STATUSES and location):
+                return self._finish(resp, prepared, settings, deadline, start, redirects, spec)
+            _drain(resp)
+            if len(redirects) >= settings.max_redirs:
+                raise runtime_error(f"too many redirects (max-redirs {settings.max_redirs})",
+                                    spec.pos)
+            target = urljoin(hop.url, location)
+            if urlsplit(target).scheme not in ("http", "https"):
+                raise runtime_error(f"redirect to a non-HTTP URL: {target}", spec.pos)
+            redirects.append(target)
+            if origin(target) != origin(hop.url):
+                hop.leave_origin(auth_names)
+                auth = None
+            hop.follow(target, resp.status_code)
+
+    def _auth_for(self, url: str, spec: RequestSpec):
+        if self.auth_for is None:
+            return None
+        try:
+            return self.auth_for(url)
+        except Exception as e:  # the hook's own failure (credentials, config) is the entry's
+            raise runtime_error(f"auth for {url}: {e}", spec.pos) from e
+
+    def _prepare(self, hop: _Hop, auth, settings: SendSettings, spec: RequestSpec):
+        headers: dict[str, str] = {}
+        for name, value in hop.headers:
+            key = next((k for k in headers if k.lower() == name.lower()), name)
+            headers[key] = f"{headers[key]}, {value}" if key in headers else value
+        if settings.compressed and not any(k.lower() == "accept-encoding" for k in headers):
+            headers["Accept-Encoding"] = "gzip, deflate"
+        body = hop.body_factory() if hop.body_factory else None
+        req = requests.Request(hop.method, hop.url, headers=headers, data=body)
+        try:
+            prepared = self.session.prepare_request(req)
+        except (requests.exceptions.RequestException, ValueError) as e:
+            raise runtime_error(f"invalid request: {e}", spec.pos) from e
+        if hop.cookies:
+            extra = "; ".join(f"{k}={v}" for k, v in hop.cookies)
+            current = prepared.headers.get("Cookie")
+            prepared.headers["Cookie"] = f"{current}; {extra}" if current else extra
+        before = dict(prepared.headers)
+        if auth is not None:
+            try:
+                prepared = auth(prepared)
+            except Exception as e:
+                raise runtime_error(f"auth for {hop.url}: {e}", spec.pos) from e
+        auth_names = {k.lower() for k, v in prepared.headers.items() if before.get(k) != v}
+        if self.log:
+            self.log(f"> {prepared.method} {prepared.url}")
+            for k, v in prepared.headers.items():
+                self.log(f"> {k}: {v}")
+        return prepared, auth_names
+
+    def _transmit(self, prepared, settings: SendSettings, deadline: float, spec: RequestSpec):
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise runtime_error("timeout: max-time reached before sending", spec.pos)
+        t = settings.transport
+        connect = min(settings.connect_timeout or t.timeout, remaining)
+        read = min(t.timeout, remaining)
+        try:
+            return self.session.send(prepared, stream=True, allow_redirects=False,
+                                     timeout=(connect, read), verify=t.verify, cert=t.cert)
+        except requests.exceptions.Timeout as e:
+            raise runtime_error(f"timeout: {_reason(e)}", spec.pos) from e
+        except requests.exceptions.SSLError as e:
+            raise runtime_error(f"TLS error: {_reason(e)}", spec.pos) from e
+        except requests.exceptions.ConnectionError as e:
+            raise runtime_error(f"connection failed: {_reason(e)}", spec.pos) from e
+        except (requests.exceptions.RequestException, OSError) as e:
+            raise runtime_error(f"request failed: {_reason(e)}", spec.pos) from e
+        finally:
+            body = prepared.body
+            if hasattr(body, "close"):
+                body.close()
+
+    def _finish(self, resp, prepared, settings, deadline, start, redirects, spec) -> Call:
+        certificate = _certificate(resp) if prepared.url.startswith("https:") else None
+        body = _read_limited(resp, settings.max_body, deadline, spec)
+        version = {10: "1.0", 11: "1.1", 20: "2"}.get(getattr(resp.raw, "version", 11), "1.1")
+        headers = list(resp.raw.headers.items()) if resp.raw is not None else []
+        if self.log:
+            self.log(f"< HTTP/{version} {resp.status_code}")
+            for k, v in headers:
+                self.log(f"< {k}: {v}")
+        return Call(
+            method=prepared.method, url=prepared.url, status=resp.status_code,
+            version=version, headers=headers, body=body,
+            duration_ms=int((time.monotonic() - start) * 1000),
+            request_headers=list(prepared.headers.items()), certificate=certificate,
+            redirects=redirects,
+        )
+
+
+class _Hop:
+    """The request as it is sent at each hop of a redirect chain."""
+
+    def __init__(self, method, url, headers, body_factory, cookies):
+        self.method, self.url, self.headers = method, url, headers
+        self.body_factory, self.cookies = body_factory, cookies
+
+    def leave_origin(self, auth_names: set[str]) -> None:
+        drop = SENSITIVE_HEADERS | auth_names
+        self.headers = [(k, v) for k, v in self.headers if k.lower() not in drop]
+        self.cookies = []
+
+    def follow(self, target: str, status: int) -> None:
+        self.url = target
+        # As curl -L: 303 becomes GET; 301/302 turn a POST into a GET; 307/308 keep all.
+        if (status == 303 and self.method != "HEAD") or (
+                status in (301, 302) and self.method == "POST"):
+            self.method = "GET"
+            self.body_factory = None
+            self.headers = [(k, v) for k, v in self.headers
+                            if k.lower() not in ("content-type", "content-length")]
+
+
+def _read_limited(resp, limit: int, deadline: float, spec: RequestSpec) -> bytes:
+    chunks: list[bytes] = []
+    total = 0
+    try:
+        for chunk in resp.iter_content(CHUNK):
+            total += len(chunk)
+            if total > limit:
+                raise runtime_error(f"response body larger than {limit} bytes", spec.pos)
+            if time.monotonic() > deadline:
+                raise runtime_error("timeout: max-time reached while reading the body",
+                                    spec.pos)
+            chunks.append(chunk)
+    except requests.exceptions.RequestException as e:
+        raise runtime_error(f"reading the response failed: {_reason(e)}", spec.pos) from e
+    finally:
+        resp.close()
+    return b"".join(chunks)
+
+
+def _drain(resp, limit: int = CHUNK) -> None:
+    """Read a small redirect body so the connection can be reused; then release it."""
+    try:
+        read = 0
+        for chunk in resp.iter_content(CHUNK):
+            read += len(chunk)
+            if read > limit:
+                break
+    except requests.exceptions.RequestException:
+        pass
+    finally:
+        resp.close()
+
+
+def _reason(e: Exception) -> str:
+    text = str(e.args[0]) if e.args else type(e).__name__
+    return text if len(text) < 300 else text[:300] + "..."
+
+
+def _certificate(resp) -> dict | None:
+    """Subject, Issuer, dates and serial of the server's certificate, when verified."""
+    conn = getattr(resp.raw, "_connection", None) or getattr(resp.raw, "connection", None)
+    sock = getattr(conn, "sock", None)
+    if not isinstance(sock, ssl.SSLSocket):
+        return None
+    try:
+        cert = sock.getpeercert()
+    except (ValueError, OSError):
+        return None
+    if not cert:
+        return None
+
+    def name(entries) -> str:
+        return ", ".join(f"{k}={v}" for rdn in entries for k, v in rdn)
+
+    def date(text: str) -> datetime:
+        return datetime.fromtimestamp(ssl.cert_time_to_seconds(text), UTC)
+
+    serial = cert.get("serialNumber", "")
+    serial = ":".join(serial[i:i + 2] for i in range(0, len(serial), 2)).lower()
+    return {
+        "Subject": name(cert.get("subject", ())), "Issuer": name(cert.get("issuer", ())),
+        "Start-Date": date(cert["notBefore"]), "Expire-Date": date(cert["notAfter"]),
+        "Serial-Number": serial,
+    }
