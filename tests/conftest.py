@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.gateway import Gateway
+from tests.support.gateway import Gateway
 
 API_KEY = "test-api-key-0123456789abcdef"
 TOKEN = "custom-token-abcdefghijklmnop"

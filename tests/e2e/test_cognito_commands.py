@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from tests.cognito_helpers import (
+from tests.support.cognito_helpers import (
     PASSWORD,
     cache_dir,
     cache_entries,
@@ -22,7 +22,7 @@ from tests.cognito_helpers import (
     login_args,
 )
 
-pytest_plugins = ["tests.cognito_fixtures"]
+pytest_plugins = ["tests.support.cognito_fixtures"]
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ import time
 
 import pytest
 
-from tests.cognito_helpers import (
+from tests.support.cognito_helpers import (
     MOTO_KEY,
     MOTO_SECRET,
     MOTO_TOKEN,
@@ -27,7 +27,7 @@ from tests.cognito_helpers import (
     login_args,
 )
 
-pytest_plugins = ["tests.cognito_fixtures"]
+pytest_plugins = ["tests.support.cognito_fixtures"]
 
 
 @pytest.fixture
@@ -154,7 +154,7 @@ def test_logout_drops_the_authenticated_credentials(cli, stdin, profile, moto, i
 
 
 def test_expired_user_tokens_are_refreshed_for_the_logins_map(cli, stdin, profile, moto, isolated):
-    from tests.cognito_helpers import expire
+    from tests.support.cognito_helpers import expire
 
     sign_in(cli, stdin)
     before = expire(isolated, seconds_left=10)

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.cognito_helpers import cache_entries, claims, entry, expire, fields
+from tests.support.cognito_helpers import cache_entries, claims, entry, expire, fields
 
-pytest_plugins = ["tests.cognito_fixtures"]
+pytest_plugins = ["tests.support.cognito_fixtures"]
 
 SECRET = "m2m-secret-0123456789"
 

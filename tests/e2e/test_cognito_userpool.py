@@ -13,7 +13,7 @@ import time
 
 import pytest
 
-from tests.cognito_helpers import (
+from tests.support.cognito_helpers import (
     NEW_PASSWORD,
     PASSWORD,
     cache_dir,
@@ -24,7 +24,7 @@ from tests.cognito_helpers import (
     login_args,
 )
 
-pytest_plugins = ["tests.cognito_fixtures"]
+pytest_plugins = ["tests.support.cognito_fixtures"]
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.gateway import Gateway
+from tests.support.gateway import Gateway
 
 KEY, SECRET, TOKEN = "AKIDE2ETEST", "e2e/secret+key=", "e2e-session-token-0123456789abcdef"
 AUTH_HEADERS = ("authorization", "x-amz-date", "x-amz-security-token", "x-amz-content-sha256")

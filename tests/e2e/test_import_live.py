@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import json
 
-from tests.cognito_helpers import MOTO_KEY, MOTO_SECRET, MOTO_TOKEN, PASSWORD, REGION
+from tests.support.cognito_helpers import MOTO_KEY, MOTO_SECRET, MOTO_TOKEN, PASSWORD, REGION
 
-pytest_plugins = ["tests.cognito_fixtures"]
+pytest_plugins = ["tests.support.cognito_fixtures"]
 
 
 def test_gen2_import_then_guest_iam_then_cognito_login(cli, stdin, tmp_path, gateway, pool,

@@ -21,7 +21,7 @@ from requests_aws4auth import AWS4Auth
 from restcli.aws.credentials import BotoSource, Frozen
 from restcli.auth.iam import SigV4Auth
 from restcli.aws.sigv4 import CHUNK, INCLUDE_HEADERS, Signer
-from tests import sigv4_verify
+from tests.support import sigv4_verify
 
 KEY, SECRET, TOKEN = "AKIDRESTCLI", "secret/with+chars=", "token//with+chars=="
 REGION, SERVICE = "eu-west-1", "execute-api"

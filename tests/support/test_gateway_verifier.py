@@ -1,6 +1,6 @@
-"""Tests for the test infrastructure: tests/sigv4_verify.py and tests/gateway.py.
+"""Tests for the test infrastructure: tests/support/sigv4_verify.py and tests/support/gateway.py.
 
-* every AWS SigV4 test vector (/work/shared/sigv4-testsuite) through the
+* every AWS SigV4 test vector (../shared/sigv4-testsuite) through the
   independent verifier: canonical request, string to sign, acceptance;
 * tampered requests are refused with API Gateway's error types;
 * the verifier agrees with botocore's signer (used here only, as an
@@ -25,14 +25,12 @@ from urllib.parse import quote, urlsplit
 import pytest
 import requests
 
+from tests.support import sigv4_verify as sv
+from tests.support.gateway import Gateway, JwtIssuer, pattern_bytes
+
 ROOT = Path(__file__).resolve().parents[2]
-if str(ROOT) not in sys.path:  # make `tests` importable however pytest is run
-    sys.path.insert(0, str(ROOT))
 
-from tests import sigv4_verify as sv  # noqa: E402
-from tests.gateway import Gateway, JwtIssuer, pattern_bytes  # noqa: E402
-
-SUITE = Path(os.environ.get("SIGV4_TESTSUITE", "/work/shared/sigv4-testsuite"))
+SUITE = Path(os.environ.get("SIGV4_TESTSUITE", str(ROOT.parent / "shared" / "sigv4-testsuite")))
 AKID = "AKIDEXAMPLE"
 SECRET = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"
 VECTOR_NOW = datetime(2015, 8, 30, 12, 36, tzinfo=timezone.utc)
@@ -865,7 +863,7 @@ def test_server_is_quiet(gw, http, capfd):
 
 def test_demo_main():
     env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1", GATEWAY_API_KEY="demo-key")
-    proc = subprocess.Popen([sys.executable, "-m", "tests.gateway", "--port", "0", "--token", "t0k"],
+    proc = subprocess.Popen([sys.executable, "-m", "tests.support.gateway", "--port", "0", "--token", "t0k"],
                             cwd=str(ROOT), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     try:
         line = proc.stdout.readline()

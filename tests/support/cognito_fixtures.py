@@ -1,6 +1,6 @@
 """Fixtures for the Cognito tests: moto's server, user pools and users, cognito profiles.
 
-Used through `pytest_plugins = ["tests.cognito_fixtures"]` in the Cognito test modules.
+Used through `pytest_plugins = ["tests.support.cognito_fixtures"]` in the Cognito test modules.
 One moto server per test module (moto keeps its state in the process; every test makes
 its own pool, so tests never see each other's users).
 """
@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from tests.moto_server import CountingMotoServer
+from tests.support.moto_server import CountingMotoServer
 
-from tests.cognito_helpers import PASSWORD, REGION
+from tests.support.cognito_helpers import PASSWORD, REGION
 
 
 @pytest.fixture(scope="module")
@@ -171,12 +171,12 @@ def stdin(monkeypatch):
 class OAuthStub:
     """A user-pool domain's /oauth2/token on 127.0.0.1 (moto has none): client_credentials.
 
-    Issues RS256 JWT access tokens signed by a JwtIssuer (tests/gateway.py), so the test
+    Issues RS256 JWT access tokens signed by a JwtIssuer (tests/support/gateway.py), so the test
     gateway can verify them with `gateway.jwks_url = stub.issuer.jwks_url`.
     """
 
     def __init__(self, client_id: str, client_secret: str, scopes=("items/read",)):
-        from tests.gateway import JwtIssuer
+        from tests.support.gateway import JwtIssuer
 
         self.client_id = client_id
         self.client_secret = client_secret

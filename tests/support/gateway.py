@@ -32,7 +32,7 @@ selected: ``status/<code>``, ``redirect``, ``bytes``, ``truncate``, ``reset``,
 ``/key/status/429?times=2&then=200``.  Any other path answers a JSON echo of
 the request.
 
-Demo: ``python -m tests.gateway --port 8080 --api-key KEY --token TOKEN``.
+Demo: ``python -m tests.support.gateway --port 8080 --api-key KEY --token TOKEN``.
 """
 
 from __future__ import annotations
@@ -57,10 +57,8 @@ from datetime import datetime, timedelta, timezone
 from http import HTTPStatus
 from typing import Callable, Dict, Iterator, List, Optional, Tuple
 
-try:  # imported as the package module tests.gateway (or python -m tests.gateway)
-    from .sigv4_verify import SIGNATURE_MISMATCH_MESSAGE, verify as sigv4_verify
-except ImportError:  # imported as a top-level module with tests/ on sys.path
-    from sigv4_verify import SIGNATURE_MISMATCH_MESSAGE, verify as sigv4_verify  # type: ignore
+from .sigv4_verify import SIGNATURE_MISMATCH_MESSAGE
+from .sigv4_verify import verify as sigv4_verify
 
 __all__ = ["Gateway", "Received", "JwtIssuer", "pattern_bytes", "main"]
 
@@ -383,6 +381,9 @@ class Gateway:
 
 
 class _Handler(http.server.BaseHTTPRequestHandler):
+    # The head and the body go out in two writes: with Nagle's algorithm and delayed ACKs
+    # a reused connection would wait ~40 ms for every response.
+    disable_nagle_algorithm = True
     protocol_version = "HTTP/1.1"
     server_version = "restcli-test-gateway/1.0"
     sys_version = ""
@@ -893,7 +894,7 @@ class JwtIssuer:
 def main(argv: Optional[List[str]] = None) -> int:
     env = os.environ
     p = argparse.ArgumentParser(
-        prog="python -m tests.gateway",
+        prog="python -m tests.support.gateway",
         description="Run the restcli test gateway (a fake protected API) on 127.0.0.1.",
     )
     p.add_argument("--port", type=int, default=int(env.get("GATEWAY_PORT", "8080")))
