@@ -212,7 +212,7 @@ class _Parser:
                 resp.captures.append(self.capture())
         elif name == "Asserts":
             while self.line_kind() == "other":
-                resp.asserts.append(self.assertTrue())
+                resp.asserts.append(self.assert_line())
         elif name in REQUEST_SECTIONS:
             raise HurlError("parse", f"[{name}] belongs to the request, before `HTTP`", pos)
         else:
@@ -343,7 +343,7 @@ class _Parser:
         cur.expect_eol()
         return Capture(name, query, filters, redact, pos)
 
-    def assert_(self) -> Assert:
+    def assert_line(self) -> Assert:
         cur = self.cur
         cur.skip_sp()
         pos = cur.pos()
