@@ -61,6 +61,8 @@ def describe(value: object, limit: int = 200) -> str:
         return "none"
     if value is None:
         return "null"
+    if isinstance(value, Flag):
+        return "unit (an attribute without a value)"
     if isinstance(value, (bytes, bytearray)):
         shown = value[: limit // 2].hex() + ("..." if len(value) > limit // 2 else "")
         return f"bytes <{shown}>"
