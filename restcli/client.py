@@ -33,8 +33,9 @@ BACKOFF_BASE = 0.5
 
 @record
 class SendOptions:
-    timeout: float = 30.0
-    retries: int = 2
+    # Decided by settings.decide: the profile keys' declared defaults apply there.
+    timeout: float
+    retries: int
     retry_unsafe: bool = False
     verify: bool | str = True
 
@@ -69,6 +70,11 @@ class Client:
         self.on_response = on_response or (lambda resp: None)
         self.on_retry = on_retry or (lambda why, wait: None)
         self.session = requests.Session()
+        if options.verify is False:
+            # The caller warned once, in restcli's words; urllib3 would warn per request.
+            import urllib3
+
+            urllib3.disable_warnings(urllib3.exceptions.InsecureRequestWarning)
 
     def prepare(self, spec: RequestSpec, auth: Callable) -> Any:
         headers: dict[str, str | None] = dict(spec.header_items())

@@ -14,25 +14,26 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from . import auth
-from .params import Param
+from .params import Param, within
 from .errors import ConfigError
 from .http import SENSITIVE_HEADERS, valid_header_name
 
 # Keys every profile may hold, whatever its mode. Mode keys are declared by the modes.
 COMMON = (
     Param("endpoint", "base URL of the API, stage included"),
-    Param("auth", "auth mode: " + " | ".join(auth.NAMES), default=auth.DEFAULT_MODE),
+    Param("auth", "auth mode: " + " | ".join(auth.NAMES), default=auth.DEFAULT_MODE,
+          choices=auth.NAMES),
     Param("headers", "headers for every call; values may be secret references", kind=dict),
     Param("headers_command", "program printing 'Name: value' lines, run for each call"),
-    Param("timeout", "seconds to wait for connect and for each read", kind=float, default=30.0),
-    Param("retries", "retries for idempotent calls on 429/502/503/504", kind=int, default=2),
+    # Timeouts are always on, and retries bounded, so a script never waits unboundedly.
+    Param("timeout", "seconds to wait for connect and for each read", kind=float, default=30.0,
+          check=within(0, 3600, low_open=True, unit="seconds")),
+    Param("retries", "retries for idempotent calls on 429/502/503/504", kind=int, default=2,
+          check=within(0, 10)),
     Param("ca_bundle", "CA certificates file for TLS verification"),
 )
 NOT_IN_DEFAULTS = ("endpoint",)
 URL_DEFAULTS = ("timeout", "retries", "ca_bundle")
-# Timeouts are always on, and retries bounded, so a script never waits unboundedly.
-MAX_TIMEOUT = 3600.0
-MAX_RETRIES = 10
 
 
 @record
@@ -59,10 +60,6 @@ class Profile:
     def get(self, key: str, default: Any = None) -> Any:
         value = self.values.get(key)
         return default if value is None else value
-
-    def overridden(self, overrides: Mapping[str, Any]) -> "Profile":
-        """This profile with keys set for one call (--aws-profile, --guest)."""
-        return self.replace(values={**self.values, **overrides}) if overrides else self
 
 
 @record
@@ -218,10 +215,8 @@ class Validator:
                 self.check_endpoint(table, value)
             elif key == "headers":
                 self.check_headers(table, value)
-            elif key == "timeout" and not 0 < value <= MAX_TIMEOUT:
-                self.problem(table, key, f"must be more than 0 and at most {MAX_TIMEOUT:g} seconds")
-            elif key == "retries" and not 0 <= value <= MAX_RETRIES:
-                self.problem(table, key, f"must be from 0 to {MAX_RETRIES}")
+            elif param.problem(value):
+                self.problem(table, key, param.problem(value))
             elif param.secret and not _is_ref(value) and value:
                 self.literal_secrets.append(".".join(table + (key,)))
 

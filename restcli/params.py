@@ -26,8 +26,26 @@ class Param:
     secret: bool = False
     default: Any = None
     choices: tuple[str, ...] = ()
-    # Inclusive bounds of a number; the one place they are written.
-    bounds: tuple[float, float] | None = None
+    # value -> a problem ("must be ...") or None; the one place a key's bounds are written.
+    check: Callable[[Any], str | None] | None = None
+
+    def problem(self, value: Any) -> str | None:
+        return self.check(value) if self.check is not None else None
+
+
+def within(low: float, high: float, low_open: bool = False, unit: str = ""):
+    """A check for a number in [low, high] (or (low, high]); NaN is never within."""
+    unit = f" {unit}" if unit else ""
+    if low_open:
+        message = f"must be more than {low:g} and at most {high:g}{unit}"
+    else:
+        message = f"must be from {low:g} to {high:g}{unit}"
+
+    def check(value: float) -> str | None:
+        inside = (low < value if low_open else low <= value) and value <= high
+        return None if inside else message
+
+    return check
 
 
 @record

@@ -8,10 +8,9 @@ requests-aws4auth with its defects fixed (restcli/aws/sigv4.py).
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Any, Callable
 
-from ..aws.sigv4 import Signer, utcnow
 from .base import AuthBase, Mode, Param, Settings
 
 # Set by the signer; the date and content hash are worthless to another origin but
@@ -101,18 +100,21 @@ class SigV4Auth(AuthBase):
         region: str,
         service: str,
         on_secret: Callable[[str | None], None] | None = None,
-        now: Callable[[], datetime] = utcnow,
+        now: Callable[[], datetime] | None = None,
     ):
         self.credentials = credentials  # a Source: .get() -> Frozen
         self.region = region
         self.service = service
         self.on_secret = on_secret or (lambda value: None)
-        self.now = now
+        self.now = now or (lambda: datetime.now(timezone.utc))
 
     def __call__(self, req: Any) -> Any:
         creds = self.credentials.get()
         self.on_secret(creds.secret_key)
         self.on_secret(creds.token)
+        # requests-aws4auth loads requests: imported when a request is signed (start-up).
+        from ..aws.sigv4 import Signer
+
         signer = Signer(
             creds.access_key,
             creds.secret_key,

@@ -9,6 +9,7 @@ from . import auth as cli_auth
 from ..app import App
 from .args import ProfileName, complete_profile
 
+from ..config import all_params
 from .options import METHODS, OPTIONS
 
 app = typer.Typer(
@@ -92,10 +93,22 @@ def _request_parameters(with_method: bool) -> list[inspect.Parameter]:
                         annotation=Annotated[kind, info]))
     for opt in OPTIONS:
         kind = Optional[List[opt.kind]] if opt.multiple else (opt.kind if opt.kind is bool else Optional[opt.kind])
-        extra = {"min": opt.bounds[0], "max": opt.bounds[1]} if opt.bounds else {}
-        info = typer.Option(*opt.flags, metavar=opt.metavar, help=opt.help, rich_help_panel=opt.panel, **extra)
+        info = typer.Option(*opt.flags, metavar=opt.metavar, help=_help(opt), rich_help_panel=opt.panel)
         params.append(P(opt.name, P.POSITIONAL_OR_KEYWORD, default=opt.default, annotation=Annotated[kind, info]))
     return params
+
+
+def _help(opt) -> str:
+    """An option's help, with the choices and default of the profile key it overrides."""
+    if not opt.key:
+        return opt.help
+    param = all_params()[opt.key]
+    text = opt.help
+    if param.choices:
+        text += " One of: " + ", ".join(param.choices) + "."
+    if param.default not in (None, False, ""):
+        text += f" [default: {param.default:g}]" if isinstance(param.default, float) else f" [default: {param.default}]"
+    return text
 
 
 _PARAMETERS: dict = {}
@@ -266,6 +279,4 @@ def env_command(
     """Print `export` lines for the credentials PROFILE resolves to (AWS_* for iam)."""
     from ..commands.env import export
 
-    from .options import profile_overrides
-
-    export(ctx.obj, name, auth, profile_overrides(aws_profile, guest))
+    export(ctx.obj, name, {"auth": auth, "aws_profile": aws_profile, "guest": guest or None})

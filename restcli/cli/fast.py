@@ -94,12 +94,9 @@ def _convert(opt, raw: str) -> Any:
     if opt.kind is str:
         return raw
     try:
-        value = opt.kind(raw)
+        return opt.kind(raw)
     except ValueError:
         return None
-    if opt.bounds and not opt.bounds[0] <= value <= opt.bounds[1]:
-        return None
-    return value
 
 
 # Commands whose first argument (after the command words) is a profile name.

@@ -1,7 +1,7 @@
 """The options of the request commands, declared once.
 
-cli.py builds the Typer commands (help, completion, usage errors) from this table, and
-fast_argv.py parses an ordinary request from it without loading Typer at all: in CI a
+cli/app.py builds the Typer commands (help, completion, usage errors) from this table, and
+cli/fast.py parses an ordinary request from it without loading Typer at all: in CI a
 call's start-up is most of its cost. Importing this module does nothing but define data.
 """
 
@@ -16,9 +16,12 @@ METHODS = ("get", "post", "put", "patch", "delete", "head", "options")
 
 
 class Opt:
-    __slots__ = ("name", "flags", "kind", "metavar", "help", "panel", "multiple", "bounds")
+    """One request option. `key` names the profile key it overrides for one call: its
+    default, bounds and help's [default: ...] are that key's (config.COMMON, the modes)."""
 
-    def __init__(self, name, flags, kind, help, panel, metavar=None, multiple=False, bounds=None):
+    __slots__ = ("name", "flags", "kind", "metavar", "help", "panel", "multiple", "key")
+
+    def __init__(self, name, flags, kind, help, panel, metavar=None, multiple=False, key=None):
         self.name = name
         self.flags = flags
         self.kind = kind
@@ -26,7 +29,7 @@ class Opt:
         self.help = help
         self.panel = panel
         self.multiple = multiple
-        self.bounds = bounds
+        self.key = key
 
     @property
     def default(self) -> Any:
@@ -39,11 +42,11 @@ OPTIONS = (
     Opt("header", ("-H", "--header"), str, "'Name: value' header.", REQUEST, "'NAME: VALUE'", True),
     Opt("query", ("-q", "--query"), str, "name=value query parameter.", REQUEST, "NAME=VALUE", True),
     Opt("data", ("-d", "--data"), str, "Raw body: TEXT, @FILE or @- (stdin).", REQUEST, "DATA"),
-    Opt("auth", ("--auth",), str, "Auth mode for this call: iam, cognito, token, api_key or none.",
-        REQUEST, "MODE"),
-    Opt("aws_profile", ("--aws-profile",), str, "AWS profile for iam signing.", REQUEST, "NAME"),
+    Opt("auth", ("--auth",), str, "Auth mode for this call.", REQUEST, "MODE", key="auth"),
+    Opt("aws_profile", ("--aws-profile",), str, "AWS profile for iam signing.", REQUEST, "NAME",
+        key="aws_profile"),
     Opt("guest", ("--guest",), bool, "iam through an identity pool: the unauthenticated role.",
-        REQUEST),
+        REQUEST, key="guest"),
     Opt("offline", ("--offline",), bool, "Print the request (auth included) without sending it.",
         REQUEST),
     Opt("curl", ("--curl",), bool, "Print an equivalent curl command (secrets as shell variables).",
@@ -55,39 +58,38 @@ OPTIONS = (
     Opt("json", ("--json",), bool, "Pretty JSON even into a pipe.", OUTPUT),
     Opt("filter", ("-f", "--filter"), str, "JMESPath expression over a JSON body.", OUTPUT, "EXPR"),
     Opt("ignore_status", ("--ignore-status",), bool, "Exit 0 whatever the HTTP status.", OUTPUT),
-    Opt("timeout", ("--timeout",), float, "Connect and read timeout [default: 30].", CONNECTION,
-        "SECONDS"),
-    Opt("retries", ("--retries",), int,
-        "Retries on 429/502/503/504 and connection errors [default: 2].", CONNECTION, "N",
-        bounds=(0, 10)),
-    Opt("no_retry", ("--no-retry",), bool, "Never retry.", CONNECTION),
+    Opt("timeout", ("--timeout",), float, "Connect and read timeout.", CONNECTION, "SECONDS",
+        key="timeout"),
+    Opt("retries", ("--retries",), int, "Retries on 429/502/503/504 and connection errors.",
+        CONNECTION, "N", key="retries"),
+    Opt("no_retry", ("--no-retry",), bool, "Never retry (--retries 0).", CONNECTION),
     Opt("retry_unsafe", ("--retry-unsafe",), bool, "Retry POST and PATCH too.", CONNECTION),
     Opt("insecure", ("--insecure",), bool, "Skip TLS verification (warns).", CONNECTION),
     Opt("ca_bundle", ("--ca-bundle",), str, "CA certificates for TLS verification.", CONNECTION,
-        "PATH"),
+        "PATH", key="ca_bundle"),
 )
+BY_NAME = {opt.name: opt for opt in OPTIONS}
 
 
 def call_options(values: dict[str, Any]):
     """The parsed option values (by Opt.name) as CallOptions, for either parser."""
+    # The call pipeline's types, loaded once a request is certain (start-up of --help).
     from ..call import CallOptions
     from ..output import OutputOptions
 
+    if values.get("no_retry"):
+        values = {**values, "retries": 0}
     return CallOptions(
-        auth=values.get("auth"),
         headers=list(values.get("header") or []),
         queries=list(values.get("query") or []),
         data=values.get("data"),
         offline=bool(values.get("offline")),
         curl=bool(values.get("curl")),
         verbose=bool(values.get("verbose")),
-        timeout=values.get("timeout"),
-        retries=0 if values.get("no_retry") else values.get("retries"),
         retry_unsafe=bool(values.get("retry_unsafe")),
         insecure=bool(values.get("insecure")),
-        ca_bundle=values.get("ca_bundle"),
         ignore_status=bool(values.get("ignore_status")),
-        overrides=profile_overrides(values.get("aws_profile"), values.get("guest")),
+        overrides=profile_overrides(values),
         output=OutputOptions(
             output_file=values.get("output"),
             headers_only=bool(values.get("headers_only")),
@@ -97,21 +99,26 @@ def call_options(values: dict[str, Any]):
     )
 
 
-def profile_overrides(aws_profile: str | None, guest: bool | None) -> dict[str, Any]:
-    """Options that set a profile key for one call, as those keys."""
-    overrides = {"aws_profile": aws_profile, "guest": guest or None}
-    return {k: v for k, v in overrides.items() if v is not None}
+def profile_overrides(values: dict[str, Any]) -> dict[str, Any]:
+    """Profile keys set on the command line (None: not given; a flag left off is not given)."""
+    return {
+        opt.key: (values.get(opt.name) or None) if opt.kind is bool else values.get(opt.name)
+        for opt in OPTIONS
+        if opt.key
+    }
+
+
+def override_flags() -> dict[str, str]:
+    """Profile key -> the option that sets it, for messages."""
+    return {opt.key: opt.flags[-1] for opt in OPTIONS if opt.key}
 
 
 def split_target(api: str, path: str, items: list[str]) -> tuple[str, list[str]]:
-    """`restcli get https://host/items name==x`: with a URL, PATH may be left out."""
-    if path and not path.startswith("/") and api.startswith(("http:", "https:")):
-        from ..errors import UsageError
-        from ..request import parse_item
+    """`restcli get https://host/items name==x`: with a URL, PATH may be left out.
 
-        try:
-            parse_item(path)
-        except UsageError:
-            return path, items
+    After a URL the second word is PATH only if it starts with "/"; anything else is an
+    item, which must then parse: a mistyped item is never sent as a path.
+    """
+    if path and not path.startswith("/") and api[:8].lower().startswith(("http://", "https://")):
         return "", [path, *items]
     return path, items

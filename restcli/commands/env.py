@@ -9,17 +9,19 @@ from __future__ import annotations
 import shlex
 from typing import TYPE_CHECKING
 
+from .. import auth as auth_modes
+from ..cli.options import override_flags
 from ..errors import UsageError
+from ..settings import decide
 
 if TYPE_CHECKING:
     from ..app import App
 
 
-def export(app: "App", name: str, mode: str | None, overrides: dict) -> None:
-    from .. import auth as auth_modes
-
-    profile = app.config.profile(name).overridden(overrides)
-    mode = mode or profile.mode
+def export(app: "App", name: str, overrides: dict) -> None:
+    """`overrides`: profile keys set on the command line (--auth, --aws-profile, --guest)."""
+    profile = decide(app.config.profile(name), overrides, override_flags())
+    mode = profile.mode
     auth = auth_modes.build_auth(profile, mode, app.redactor, app.warn)
     environment = auth.environment()
     if environment is None:

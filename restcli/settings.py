@@ -1,0 +1,39 @@
+"""A call's settings, decided in one step: CLI option > profile > [defaults] > built-in.
+
+config.py has already layered profile over `[defaults]` over each key's built-in default
+(keeping where each value came from); this adds the command line on top. Each request
+option names the profile key it overrides (cli/options.py), and each key declares its
+default and bounds once (config.COMMON and the modes' params), so this one function
+serves every command that resolves a profile: calls, --curl, --offline and env.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+from .config import Profile, all_params
+from .errors import UsageError
+
+COMMAND_LINE = "command line"
+
+
+def decide(profile: Profile, overrides: Mapping[str, Any], flags: Mapping[str, str]) -> Profile:
+    """The profile with every key given on the command line set, each value checked.
+
+    `overrides` maps a profile key to the value typed (None: not given); `flags` maps the
+    key to the option that set it, for messages.
+    """
+    given = {k: v for k, v in overrides.items() if v is not None}
+    if not given:
+        return profile
+    params = all_params()
+    for key, value in given.items():
+        param = params[key]
+        # An unknown --auth is left to the mode registry, which lists the known modes.
+        problem = param.problem(value)
+        if problem:
+            raise UsageError(f"{flags.get(key, key)} {problem}")
+    return profile.replace(
+        values={**profile.values, **given},
+        sources={**profile.sources, **{k: COMMAND_LINE for k in given}},
+    )
