@@ -19,6 +19,9 @@ from restcli.runner.parser import parse
 from restcli.runner.redact import Redactor
 from restcli.runner.results import FileResult
 from restcli.runner.send import Transport
+from restcli.runner.values import typed_value
+
+__all__ = ["run_files", "RunOptions", "Transport", "exit_code", "typed_value"]
 
 MAX_FILE_BYTES = 16 * 1024 * 1024  # a Hurl file is read whole; this bounds it
 MAX_JOBS = 64
