@@ -21,7 +21,7 @@ from restcli.runner.results import FileResult
 from restcli.runner.send import Transport
 from restcli.runner.values import typed_value
 
-__all__ = ["run_files", "RunOptions", "Transport", "exit_code", "typed_value"]
+__all__ = ["RunOptions", "Transport", "exit_code", "run_files", "typed_value"]
 
 MAX_FILE_BYTES = 16 * 1024 * 1024  # a Hurl file is read whole; this bounds it
 MAX_JOBS = 64
