@@ -90,13 +90,11 @@ def _check_output_file(path: str) -> None:
 
 def plan(app: "App", method: str, api: str, path: str, items: list[str], opts: CallOptions) -> Plan:
     """Settings, validation, secrets, auth and the request; nothing is sent."""
-    from .cli.options import override_flags  # the flag names, for messages only
-
     parsed = [request.parse_item(i) for i in items]
     parsed += [request.parse_header_option(h) for h in opts.headers]
     parsed += [request.parse_query_option(q) for q in opts.queries]
     profile, url = target(app, api, path)
-    profile = decide(profile, opts.overrides, override_flags())
+    profile = decide(profile, opts.overrides)
     if opts.insecure:
         app.warn("TLS verification is off (--insecure): the connection can be intercepted")
     verify = tls_verify(

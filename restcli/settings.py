@@ -17,11 +17,15 @@ from .errors import UsageError
 COMMAND_LINE = "command line"
 
 
-def decide(profile: Profile, overrides: Mapping[str, Any], flags: Mapping[str, str]) -> Profile:
+def flag(key: str) -> str:
+    """The option that sets a profile key: `--` and the key with dashes (cli/options.py)."""
+    return "--" + key.replace("_", "-")
+
+
+def decide(profile: Profile, overrides: Mapping[str, Any]) -> Profile:
     """The profile with every key given on the command line set, each value checked.
 
-    `overrides` maps a profile key to the value typed (None: not given); `flags` maps the
-    key to the option that set it, for messages.
+    `overrides` maps a profile key to the value typed (None: not given).
     """
     given = {k: v for k, v in overrides.items() if v is not None}
     if not given:
@@ -32,7 +36,7 @@ def decide(profile: Profile, overrides: Mapping[str, Any], flags: Mapping[str, s
         # An unknown --auth is left to the mode registry, which lists the known modes.
         problem = param.problem(value)
         if problem:
-            raise UsageError(f"{flags.get(key, key)} {problem}")
+            raise UsageError(f"{flag(key)} {problem}")
     return profile.replace(
         values={**profile.values, **given},
         sources={**profile.sources, **{k: COMMAND_LINE for k in given}},

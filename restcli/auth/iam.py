@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Any, Callable
 
+from ..hosts import identity_pool_id_problem, region_problem
 from .base import AuthBase, Mode, Param, Settings
 
 # Set by the signer; the date and content hash are worthless to another origin but
@@ -18,7 +19,8 @@ from .base import AuthBase, Mode, Param, Settings
 SIGNED_HEADERS = ("Authorization", "X-Amz-Security-Token", "X-Amz-Date", "X-Amz-Content-SHA256")
 
 PARAMS = (
-    Param("identity_pool_id", "Cognito identity pool id: credentials come from it, as Amplify does"),
+    Param("identity_pool_id", "Cognito identity pool id: credentials come from it, as Amplify does",
+          check=identity_pool_id_problem),
     Param(
         "guest",
         "with identity_pool_id: always the unauthenticated role (--guest per call)",
@@ -29,6 +31,7 @@ PARAMS = (
         "region",
         "AWS region to sign for (default: from the endpoint's host, then AWS_REGION or "
         "AWS_DEFAULT_REGION, then the AWS profile's region)",
+        check=region_problem,
     ),
     Param(
         "service",

@@ -280,3 +280,56 @@ def env_command(
     from ..commands.env import export
 
     export(ctx.obj, name, {"auth": auth, "aws_profile": aws_profile, "guest": guest or None})
+
+
+@app.command("run")
+def run_command(
+    ctx: typer.Context,
+    files: Annotated[List[str], typer.Argument(metavar="FILE...", help="Hurl files.", show_default=False)],
+    test: Annotated[bool, typer.Option("--test", help="A line per file and a summary; no bodies.")] = False,
+    profile: Annotated[
+        Optional[List[str]],
+        typer.Option("--profile", metavar="NAME",
+                     help="Define {{endpoint}} (the first) and {{NAME}} from a profile's endpoint."),
+    ] = None,
+    auth: Annotated[Optional[str], typer.Option("--auth", metavar="MODE", help="Auth mode for every entry.")] = None,
+    variable: Annotated[Optional[List[str]], typer.Option("--variable", metavar="NAME=VALUE", help="A variable.")] = None,
+    variables_file: Annotated[
+        Optional[List[str]], typer.Option("--variables-file", metavar="FILE", help="NAME=VALUE lines.")
+    ] = None,
+    secret: Annotated[
+        Optional[List[str]], typer.Option("--secret", metavar="NAME=VALUE", help="A variable redacted everywhere.")
+    ] = None,
+    report_junit: Annotated[Optional[str], typer.Option("--report-junit", metavar="FILE", help="JUnit XML report.")] = None,
+    report_json: Annotated[Optional[str], typer.Option("--report-json", metavar="FILE", help="JSON report.")] = None,
+    jobs: Annotated[int, typer.Option("--jobs", metavar="N", help="Files run in parallel.")] = 1,
+    continue_on_error: Annotated[bool, typer.Option("--continue-on-error", help="Run every entry.")] = False,
+    from_entry: Annotated[Optional[int], typer.Option("--from-entry", metavar="N", help="First entry to run.")] = None,
+    to_entry: Annotated[Optional[int], typer.Option("--to-entry", metavar="N", help="Last entry to run.")] = None,
+    location: Annotated[bool, typer.Option("--location", "-L", help="Follow redirects.")] = False,
+    max_redirs: Annotated[int, typer.Option("--max-redirs", metavar="N", help="Redirects at most.")] = 50,
+    insecure: Annotated[bool, typer.Option("--insecure", "-k", help="Skip TLS verification.")] = False,
+    retry: Annotated[int, typer.Option("--retry", metavar="N", help="Retries of a failing entry.")] = 0,
+    retry_interval: Annotated[float, typer.Option("--retry-interval", metavar="SECONDS")] = 1.0,
+    max_time: Annotated[Optional[float], typer.Option("--max-time", metavar="SECONDS", help="Per request.")] = None,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Requests and responses on stderr.")] = False,
+) -> None:
+    """Run Hurl files: captures, asserts, and each URL's profile auth.
+
+    Examples:
+
+      restcli run --test smoke.hurl --profile shop
+
+      restcli run --test tests/*.hurl --jobs 4 --report-junit junit.xml
+    """
+    # The runner is loaded for `run` only (start-up of every other command).
+    from ..commands.run import RunOptions, run
+
+    options = RunOptions(
+        test=test, continue_on_error=continue_on_error, from_entry=from_entry, to_entry=to_entry,
+        location=location, max_redirs=max_redirs, insecure=insecure, retry=retry,
+        retry_interval=retry_interval, max_time=max_time, verbose=verbose,
+        report_junit=report_junit, report_json=report_json,
+    )
+    raise typer.Exit(run(ctx.obj, files, options, profile or [], auth, variable or [],
+                         variables_file or [], secret or [], jobs))

@@ -108,11 +108,6 @@ def profile_overrides(values: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def override_flags() -> dict[str, str]:
-    """Profile key -> the option that sets it, for messages."""
-    return {opt.key: opt.flags[-1] for opt in OPTIONS if opt.key}
-
-
 def split_target(api: str, path: str, items: list[str]) -> tuple[str, list[str]]:
     """`restcli get https://host/items name==x`: with a URL, PATH may be left out.
 

@@ -10,7 +10,6 @@ import shlex
 from typing import TYPE_CHECKING
 
 from .. import auth as auth_modes
-from ..cli.options import override_flags
 from ..errors import UsageError
 from ..settings import decide
 
@@ -20,7 +19,7 @@ if TYPE_CHECKING:
 
 def export(app: "App", name: str, overrides: dict) -> None:
     """`overrides`: profile keys set on the command line (--auth, --aws-profile, --guest)."""
-    profile = decide(app.config.profile(name), overrides, override_flags())
+    profile = decide(app.config.profile(name), overrides)
     mode = profile.mode
     auth = auth_modes.build_auth(profile, mode, app.redactor, app.warn)
     environment = auth.environment()

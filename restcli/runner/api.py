@@ -21,7 +21,7 @@ from restcli.runner.results import FileResult
 from restcli.runner.send import Transport
 from restcli.runner.values import typed_value
 
-__all__ = ["RunOptions", "Transport", "exit_code", "run_files", "typed_value"]
+__all__ = ["Redactor", "RunOptions", "Transport", "exit_code", "run_files", "typed_value"]
 
 MAX_FILE_BYTES = 16 * 1024 * 1024  # a Hurl file is read whole; this bounds it
 MAX_JOBS = 64
@@ -38,6 +38,7 @@ def run_files(
     out: TextIO | None = None,
     err: TextIO | None = None,
     jobs: int = 1,
+    redactor: Redactor | None = None,
 ) -> int:
     """Run each file (files in parallel with jobs > 1, entries in order); the exit code.
 
@@ -48,7 +49,10 @@ def run_files(
     if out is None or err is None:
         raise TypeError("run_files needs the out and err streams")
     options = options or RunOptions()
-    redactor = Redactor(secrets)
+    # A caller's redactor lets it add secrets it resolves while files run (profiles' auth).
+    redactor = redactor if redactor is not None else Redactor()
+    for value in secrets:
+        redactor.add(value)
     lock = threading.Lock()
     ctx = RunContext(
         options=options, variables=dict(variables or {}), redactor=redactor,

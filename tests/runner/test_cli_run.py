@@ -1,0 +1,119 @@
+"""`restcli run` end to end: Hurl files through the CLI, auth from the profile a URL is under."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from tests.conftest import API_KEY
+
+SMOKE = """\
+# Create, read, check, delete: the shape of an Amplify smoke test.
+POST {{endpoint}}/items
+{"name": "widget", "count": 3}
+HTTP 200
+[Captures]
+method: jsonpath "$.method"
+sent: jsonpath "$.body"
+
+GET {{endpoint}}/items/1?seen={{method}}
+HTTP 200
+[Asserts]
+jsonpath "$.method" == "GET"
+jsonpath "$.query[0][1]" == "POST"
+jsonpath "$.principal" exists
+"""
+
+
+@pytest.fixture
+def hurl(tmp_path):
+    def write(text: str, name: str = "smoke.hurl"):
+        path = tmp_path / name
+        path.write_text(text)
+        return path
+
+    return write
+
+
+def test_api_key_profile_authenticates_every_entry(cli, profiles, gateway, hurl):
+    r = cli("run", "--test", hurl(SMOKE), "--profile", "keyed")
+    assert r.code == 0, r.stderr
+    assert [rec.header("x-api-key") for rec in gateway.received] == [API_KEY, API_KEY]
+    assert "Success" in r.stderr or "passed" in r.stderr.lower()
+
+
+def test_profile_name_variable_and_last_body_printed_scrubbed(cli, profiles, gateway, hurl):
+    r = cli("run", hurl("GET {{keyed}}/echo\nHTTP 200\n"), "--profile", "open", "--profile", "keyed")
+    assert r.code == 0, r.stderr
+    assert gateway.last.header("x-api-key") == API_KEY
+    # The echo quotes the key back: restcli never prints a secret it resolved.
+    assert b'"method": "GET"' in r.stdout or b'"method":"GET"' in r.stdout
+    assert API_KEY.encode() not in r.stdout
+
+
+def test_url_outside_every_profile_gets_no_credentials(cli, profiles, gateway, other_gateway, hurl):
+    r = cli("run", hurl(f"GET {other_gateway.url}/open/x\nHTTP 200\n"), "--profile", "keyed")
+    assert r.code == 0, r.stderr
+    assert other_gateway.last.header("x-api-key") is None
+
+
+def test_auth_override_for_the_whole_run(cli, profiles, gateway, hurl):
+    r = cli("run", "--test", hurl("GET {{endpoint}}/x\nHTTP 403\n"), "--profile", "keyed",
+            "--auth", "none")
+    assert r.code == 0, r.stderr
+    assert gateway.last.header("x-api-key") is None
+
+
+def test_iam_profile_signs_every_entry_verified_by_the_gateway(cli, write_config, gateway, hurl,
+                                                               monkeypatch):
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIDRUNNER")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "runner-secret-key-0123456789")
+    gateway.credentials = {"AKIDRUNNER": ("runner-secret-key-0123456789", None)}
+    cfg = write_config(f'[profiles.api]\nendpoint = "{gateway.url}/iam"\nregion = "us-east-1"\n')
+    text = "GET {{endpoint}}/a?x=1\nHTTP 200\n\nPOST {{endpoint}}/b\n{\"n\": 1}\nHTTP 200\n" * 2
+    r = cli("--config", cfg, "run", "--test", hurl(text), "--profile", "api")
+    assert r.code == 0, r.stderr
+    assert len(gateway.received) == 4
+    # HTTP 200 asserted in the file: the gateway verified each signature (403 otherwise).
+    assert all(rec.header("authorization").startswith("AWS4-HMAC-SHA256") for rec in gateway.received)
+
+
+def test_failed_assert_exit_code_and_junit_report_without_secrets(cli, profiles, gateway, hurl,
+                                                                  tmp_path):
+    report = tmp_path / "junit.xml"
+    body = "GET {{endpoint}}/echo\nHTTP 200\n[Asserts]\njsonpath \"$.headers['x-api-key']\" == \"nope\"\n"
+    r = cli("run", "--test", hurl(body), "--profile", "keyed", "--report-junit", report)
+    assert r.code == 10, r.stderr
+    assert API_KEY not in r.stderr
+    text = report.read_text()
+    assert API_KEY not in text
+    suite = ET.fromstring(text)
+    assert len(suite.findall(".//testcase")) == 1
+    assert suite.findall(".//failure")
+
+
+def test_secret_option_is_redacted(cli, profiles, gateway, hurl):
+    r = cli("run", hurl('GET {{endpoint}}/echo\nX-Thing: {{pw}}\nHTTP 200\n'), "--profile", "open",
+            "--secret", "pw=hunter2-long-secret")
+    assert r.code == 0, r.stderr
+    assert gateway.last.header("x-thing") == "hunter2-long-secret"
+    assert b"hunter2-long-secret" not in r.stdout
+
+
+def test_variables_from_environment_file_and_option(cli, profiles, gateway, hurl, tmp_path,
+                                                    monkeypatch):
+    monkeypatch.setenv("RESTCLI_VARIABLE_a", "from-env")
+    (tmp_path / "vars.env").write_text("# comment\nb=from-file\n")
+    r = cli("run", hurl("GET {{endpoint}}/x?a={{a}}&b={{b}}&c={{c}}\nHTTP 200\n"), "--profile",
+            "open", "--variables-file", tmp_path / "vars.env", "--variable", "c=3")
+    assert r.code == 0, r.stderr
+    assert gateway.last.query == [("a", "from-env"), ("b", "from-file"), ("c", "3")]
+
+
+def test_bad_variable_and_unsupported_feature(cli, profiles, hurl):
+    assert cli("run", hurl("GET http://127.0.0.1:1/\n"), "--variable", "no-equals").code == 2
+    r = cli("run", hurl("GET http://127.0.0.1:1/\nHTTP 200\n[Asserts]\nxpath \"//a\" exists\n"))
+    assert r.code == 2
+    assert "not supported by restcli" in r.stderr
+    assert ":4:" in r.stderr
