@@ -22,7 +22,8 @@ class Factory:
 _MISSING = object()
 
 
-def record(cls: type) -> type:
+def _fields(cls: type) -> tuple[list[str], dict[str, Any]]:
+    """Annotated names (base classes first) and the defaults given for them."""
     fields: list[str] = []
     defaults: dict[str, Any] = {}
     for klass in reversed(cls.__mro__):
@@ -32,18 +33,28 @@ def record(cls: type) -> type:
             fields.append(name)
             if name in klass.__dict__:
                 defaults[name] = klass.__dict__[name]
+    return fields, defaults
+
+
+def _arguments(name: str, fields: list[str], args: tuple, kwargs: dict) -> dict[str, Any]:
+    if len(args) > len(fields):
+        raise TypeError(f"{name}() takes at most {len(fields)} arguments")
+    given = dict(zip(fields, args))
+    for key, value in kwargs.items():
+        if key not in fields:
+            raise TypeError(f"{name}() got an unexpected argument {key!r}")
+        if key in given:
+            raise TypeError(f"{name}() got {key!r} twice")
+        given[key] = value
+    return given
+
+
+def record(cls: type) -> type:
+    fields, defaults = _fields(cls)
     hidden = frozenset(getattr(cls, "__hidden__", ()))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        if len(args) > len(fields):
-            raise TypeError(f"{cls.__name__}() takes at most {len(fields)} arguments")
-        given = dict(zip(fields, args))
-        for key, value in kwargs.items():
-            if key not in fields:
-                raise TypeError(f"{cls.__name__}() got an unexpected argument {key!r}")
-            if key in given:
-                raise TypeError(f"{cls.__name__}() got {key!r} twice")
-            given[key] = value
+        given = _arguments(cls.__name__, fields, args, kwargs)
         for name in fields:
             value = given.get(name, _MISSING)
             if value is _MISSING:

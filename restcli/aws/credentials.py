@@ -237,6 +237,15 @@ def translate(exc: BaseException, aws_profile: str | None) -> BaseException:
         return exc
     who = f"AWS profile {aws_profile!r}" if aws_profile else "the default AWS credentials"
     profile_arg = f" --profile {aws_profile}" if aws_profile else ""
+    for kind in (_config_problem, _login_problem, _source_problem):
+        found = kind(exc, bx, aws_profile, who, profile_arg)
+        if found is not None:
+            return found
+    return exc
+
+
+def _config_problem(exc, bx, aws_profile, who, profile_arg) -> CredentialsError | None:
+    """The AWS config names no usable credentials."""
     if isinstance(exc, bx.ProfileNotFound):
         name = exc.kwargs.get("profile", aws_profile)
         where = "named by AWS_PROFILE " if not aws_profile else ""
@@ -252,6 +261,11 @@ def translate(exc: BaseException, aws_profile: str | None) -> BaseException:
             hint=f"set both parts ({exc.kwargs.get('cred_var', 'the missing one')} is missing), "
             f"or {ENV_HINT}",
         )
+    return None
+
+
+def _login_problem(exc, bx, aws_profile, who, profile_arg) -> CredentialsError | None:
+    """A login session (SSO, aws login, credential_process) that cannot give credentials."""
     if isinstance(exc, bx.SSOError) or (
         isinstance(exc, bx.TokenRetrievalError) and "sso" in str(exc).lower()
     ):
@@ -276,6 +290,11 @@ def translate(exc: BaseException, aws_profile: str | None) -> BaseException:
             + (f": {exc.filename}" if exc.filename else ""),
             hint="check the profile's credential_process command",
         )
+    return None
+
+
+def _source_problem(exc, bx, aws_profile, who, profile_arg) -> CredentialsError | None:
+    """The service behind the credentials (STS, a role) refused or they expired."""
     if isinstance(exc, bx.ClientError):
         error = exc.response.get("Error", {})
         code, message = error.get("Code", ""), error.get("Message", str(exc))
@@ -304,7 +323,7 @@ def translate(exc: BaseException, aws_profile: str | None) -> BaseException:
             f"cannot get AWS credentials for {who}: {exc}",
             hint=f"check {'the profile in ' if aws_profile else ''}{_config_file()}",
         )
-    return exc
+    return None
 
 
 def _config_file() -> str:
