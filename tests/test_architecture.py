@@ -47,6 +47,7 @@ LAYERS = {
     "restcli.atomic": 6,
     "restcli.locations": 6,
     "restcli.deadline": 6,
+    "restcli.hosts": 6,
     "restcli.terminal": 6,
 }
 NAMES = {0: "cli", 1: "commands", 2: "call pipeline", 3: "config", 4: "auth", 5: "providers",
