@@ -6,6 +6,7 @@ developer, no AWS credentials of the machine, and NO_COLOR; servers bind 127.0.0
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import subprocess
@@ -164,3 +165,36 @@ def profiles(write_config, gateway, monkeypatch):
     )
     monkeypatch.setenv("RESTCLI_CONFIG", str(path))
     return path
+
+
+class _Stream(io.TextIOWrapper):
+    """A text stream over bytes, as sys.stdout is, whose bytes a test can read back."""
+
+    def __init__(self) -> None:
+        super().__init__(io.BytesIO(), encoding="utf-8", errors="replace", write_through=True)
+
+    def value(self) -> bytes:
+        self.flush()
+        return self.buffer.getvalue()
+
+
+@pytest.fixture
+def terminal():
+    """Run restcli in process with its streams injected: as on a terminal (tty) or not, with
+    stdin answering prompts, and no pseudo-terminal needed."""
+    from restcli.__main__ import main
+    from restcli.app import App
+
+    def run(*args: str, stdin: str = "", tty: bool = True, stdout_tty: bool | None = None,
+            stderr_tty: bool | None = None, stdin_tty: bool | None = None) -> Result:
+        out, err = _Stream(), _Stream()
+        app = App(
+            stdin=io.StringIO(stdin), stdout=out, stderr=err,
+            stdin_tty=tty if stdin_tty is None else stdin_tty,
+            stdout_tty=tty if stdout_tty is None else stdout_tty,
+            stderr_tty=tty if stderr_tty is None else stderr_tty,
+        )
+        code = main([str(a) for a in args], app=app)
+        return Result(code, out.value(), err.value().decode("utf-8", "replace"))
+
+    return run

@@ -1,0 +1,68 @@
+"""What a person sees at a terminal, in process: colour, tables, prompts (no pty needed)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.support.cognito_helpers import PASSWORD, cache_entries
+
+pytest_plugins = ["tests.support.cognito_fixtures"]
+
+COLOUR = re.compile(rb"\x1b\[[0-9;]*m")
+
+
+def test_pretty_json_is_coloured_on_a_terminal_and_plain_with_no_color(terminal, profiles,
+                                                                      monkeypatch):
+    monkeypatch.delenv("NO_COLOR")
+    monkeypatch.setenv("TERM", "xterm-256color")
+    r = terminal("get", "open", "/x")
+    assert r.code == 0, r.stderr
+    assert COLOUR.search(r.stdout)
+    assert b"HTTP/1.1 200" in r.stdout
+    monkeypatch.setenv("NO_COLOR", "1")
+    r = terminal("get", "open", "/x")
+    assert not COLOUR.search(r.stdout)
+    assert b'"method": "GET"' in r.stdout
+
+
+def test_same_call_into_a_pipe_is_the_raw_body(terminal, profiles):
+    r = terminal("get", "open", "/x", tty=False)
+    assert r.code == 0
+    assert not r.stdout.startswith(b"HTTP/")
+    assert b'"method"' in r.stdout
+
+
+def test_profiles_list_is_a_table_on_a_terminal_and_tab_separated_in_a_pipe(terminal, profiles,
+                                                                             gateway):
+    table = terminal("profiles", "list")
+    assert table.code == 0
+    assert b"\t" not in table.stdout
+    assert f"{gateway.url}/key".encode() in table.stdout  # never cut
+    piped = terminal("profiles", "list", tty=False)
+    rows = [line.split(b"\t") for line in piped.stdout.splitlines()]
+    assert [b"keyed", f"{gateway.url}/key".encode(), b"api_key"] in rows
+
+
+@pytest.fixture
+def app_profile(cognito_config, pool, jwt_gateway):
+    cognito_config(pool, f"{jwt_gateway.url}/jwt/id")
+    return pool
+
+
+def test_login_prompts_for_user_and_password_at_a_terminal(terminal, app_profile, isolated):
+    r = terminal("login", "app", stdin=f"alice\n{PASSWORD}\n")
+    assert r.code == 0, r.stderr
+    assert "Username: " in r.stderr
+    assert "Password for alice: " in r.stderr
+    assert PASSWORD not in r.stderr
+    assert len(cache_entries(isolated)) == 1
+    assert terminal("get", "app", "/items", tty=False).code == 0
+
+
+def test_login_never_prompts_without_a_terminal(terminal, app_profile, isolated):
+    r = terminal("login", "app", "--username", "alice", stdin=f"{PASSWORD}\n", tty=False)
+    assert r.code == 9
+    assert "will not prompt" in r.stderr
+    assert cache_entries(isolated) == []
