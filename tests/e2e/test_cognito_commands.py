@@ -267,7 +267,7 @@ def test_curl_export_of_restcli_token_names_the_variable(cli, app, monkeypatch):
     assert "${RESTCLI_TOKEN}" in r.out and "injected-token-0123456789" not in r.out
 
 
-# -- review fixes ----------------------------------------------------------------------------------
+# -- status without secrets, stdin read line by line, import cost, unreachable Cognito ------
 def _jwt(**payload) -> str:
     import base64
 
@@ -415,6 +415,6 @@ def test_unreachable_cognito_at_login_exits_9_through_the_one_translation(
     stdin(PASSWORD + "\n")
     r = cli(*login_args())
     assert r.code == 9
-    assert "cannot sign in for profile 'app': connection failed" in r.stderr
+    assert "cannot sign in for profile 'app': cannot connect to 127.0.0.1:9: connection refused" in r.stderr
     assert "hint: check the network" in r.stderr
     assert seen == ["sign in for profile 'app'"]

@@ -1,4 +1,4 @@
-"""Edges found in review: control characters in secrets, bare-URL defaults, bounds, -o."""
+"""Bad input at the edges: control characters in secrets, bare-URL defaults, bounds, -o."""
 
 from __future__ import annotations
 

@@ -159,7 +159,7 @@ def test_works_when_the_iam_mode_declares_identity_pool_id_and_guest(fake, monke
     assert "Logins" not in fake.calls[0][1] and "Logins" in fake.calls[-1][1]
 
 
-# -- review fixes ----------------------------------------------------------------------------
+# -- warnings scrubbed, transport errors translated once -----------------------------------
 def test_source_warnings_are_scrubbed(fake, capsys):
     from restcli.app import App
 
@@ -209,5 +209,5 @@ def test_identity_pool_transport_errors_use_the_one_translation(monkeypatch, iso
         identity.credentials(profile())
     doing = f"get credentials from identity pool {POOL} for profile 'app'"
     assert seen == [doing]
-    assert e.value.message == f"cannot {doing}: connection failed: identity pool is down"
+    assert e.value.message == f"cannot {doing}: cannot connect to the server: identity pool is down"
     assert e.value.hint == awsjson.NETWORK_HINT

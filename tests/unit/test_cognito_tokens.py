@@ -269,7 +269,7 @@ def test_token_reference_for_curl(isolated, monkeypatch, tmp_path):
         f"command:restcli --config '{other}' auth token app --access")
 
 
-# -- review fixes ----------------------------------------------------------------------------
+# -- warnings, renewal, token URLs and one translation of transport errors ----------------
 def _fresh_in_default_cache(**values) -> Settings:
     s = settings(username="alice", **values)
     account = Account(s)
@@ -375,13 +375,13 @@ def test_transport_errors_become_one_credentials_error():
 
     err = awsjson.unreachable(requests.ConnectionError("refused"), "do it for profile 'p'")
     assert isinstance(err, CredentialsError) and err.exit_code == 9
-    assert err.message == "cannot do it for profile 'p': connection failed: refused"
+    assert err.message == "cannot do it for profile 'p': cannot connect to the server: refused"
     assert err.hint == awsjson.NETWORK_HINT
     timeout = awsjson.unreachable(requests.ReadTimeout("slow"), "x", hint="h")
-    assert timeout.message.startswith("cannot x: timed out") and timeout.hint == "h"
+    assert timeout.message.startswith("cannot x: no response from") and timeout.hint == "h"
     bug = KeyError("AuthenticationResult")
     assert awsjson.unreachable(bug, "x") is bug  # not a transport failure: left as it is
-    assert awsjson.transport_detail(requests.ConnectionError("down")) == "connection failed: down"
+    assert awsjson.transport_detail(requests.ConnectionError("down")) == "cannot connect to the server: down"
 
 
 @pytest.mark.parametrize("flow", ["srp", "client_credentials"])
@@ -410,5 +410,5 @@ def test_refresh_and_client_credentials_use_the_one_translation(tmp_path, monkey
     with pytest.raises(CredentialsError) as e:
         account.tokens()
     assert seen == [doing]
-    assert e.value.message == f"cannot {doing}: connection failed: cognito is down"
+    assert e.value.message == f"cannot {doing}: cannot connect to the server: cognito is down"
     assert e.value.hint == f"{awsjson.NETWORK_HINT}; if it persists, run: restcli login p"
