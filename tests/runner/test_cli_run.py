@@ -7,6 +7,7 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from tests.conftest import API_KEY
+from tests.support.profiles import profile_file
 
 SMOKE = """\
 # Create, read, check, delete: the shape of an Amplify smoke test.
@@ -65,12 +66,12 @@ def test_auth_override_for_the_whole_run(cli, profiles, gateway, hurl):
     assert gateway.last.header("x-api-key") is None
 
 
-def test_iam_profile_signs_every_entry_verified_by_the_gateway(cli, write_config, gateway, hurl,
+def test_iam_profile_signs_every_entry_verified_by_the_gateway(cli, tmp_path, gateway, hurl,
                                                                monkeypatch):
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIDRUNNER")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "runner-secret-key-0123456789")
     gateway.credentials = {"AKIDRUNNER": ("runner-secret-key-0123456789", None)}
-    cfg = write_config(f'[profiles.api]\nendpoint = "{gateway.url}/iam"\nregion = "us-east-1"\n')
+    cfg = profile_file(tmp_path, api={"endpoint": f"{gateway.url}/iam", "region": "us-east-1"})
     text = "GET {{endpoint}}/a?x=1\nHTTP 200\n\nPOST {{endpoint}}/b\n{\"n\": 1}\nHTTP 200\n" * 2
     r = cli("--config", cfg, "run", "--test", hurl(text), "--profile", "api")
     assert r.code == 0, r.stderr
