@@ -11,14 +11,14 @@ from tests.support.profiles import profile_file
 
 SMOKE = """\
 # Create, read, check, delete: the shape of an Amplify smoke test.
-POST {{endpoint}}/items
+POST {{endpoint}}/things
 {"name": "widget", "count": 3}
 HTTP 200
 [Captures]
 method: jsonpath "$.method"
 sent: jsonpath "$.body"
 
-GET {{endpoint}}/items/1?seen={{method}}
+GET {{endpoint}}/things/1?seen={{method}}
 HTTP 200
 [Asserts]
 jsonpath "$.method" == "GET"
