@@ -6,17 +6,17 @@ the line where one is known, the profile and the key.
 
 from __future__ import annotations
 
-import re
 import stat
 import sys
-from .record import Factory, record
 from pathlib import Path
 from typing import Any, Mapping
 
 from . import auth
-from .params import Param, within
 from .errors import ConfigError
+from .hosts import escaped, hostname_problem
 from .http import SENSITIVE_HEADERS, valid_header_name
+from .params import Param, within
+from .record import Factory, record
 
 # Keys every profile may hold, whatever its mode. Mode keys are declared by the modes.
 COMMON = (
@@ -31,8 +31,27 @@ COMMON = (
     Param("retries", "retries for idempotent calls on 429/502/503/504", kind=int, default=2,
           check=within(0, 10)),
     Param("ca_bundle", "CA certificates file for TLS verification"),
+    Param("paginate", "--paginate by a token in the body: { next = EXPR, param = NAME }",
+          kind=dict, check=lambda value: paginate_problem(value)),
 )
 NOT_IN_DEFAULTS = ("endpoint",)
+
+
+def paginate_problem(value: dict) -> str | None:
+    """`paginate = { next = "nextToken", param = "nextToken" }`: JMESPath to the token in a
+    page's body, and the query parameter that sends it (default: `next`, if a plain name)."""
+    unknown = sorted(set(value) - {"next", "param"})
+    if unknown:
+        return f"unknown key {unknown[0]!r} (paginate takes next and param)"
+    if not isinstance(value.get("next"), str) or not value["next"].strip():
+        return "needs next = \"EXPR\" (JMESPath to the next-page token in the body)"
+    param = value.get("param")
+    if param is None:
+        if not value["next"].isidentifier():
+            return "needs param = \"NAME\" (the query parameter for the token)"
+    elif not isinstance(param, str) or not param or any(c in param for c in "&=#? "):
+        return "param must be a query parameter name"
+    return None
 URL_DEFAULTS = ("timeout", "retries", "ca_bundle")
 
 
@@ -131,6 +150,8 @@ def parse(data: bytes, path: Path, warn=None) -> Config:
         raise ConfigError(f"{path}: not UTF-8 text") from None
     except tomllib.TOMLDecodeError as e:
         raise ConfigError(f"{path}: invalid TOML: {e}") from None
+    except RecursionError:
+        raise ConfigError(f"{path}: invalid TOML: arrays or tables nested too deeply") from None
     return Validator(doc, text, path, warn).run()
 
 
@@ -230,13 +251,15 @@ class Validator:
             self.problem(table, "endpoint", f"invalid URL: {e}")
             return
         if parts.scheme not in ("http", "https") or not parts.hostname:
-            self.problem(table, "endpoint", f"must be an http(s) URL, not {value!r}")
+            self.problem(table, "endpoint", f"must be an http(s) URL, not {escaped(value)}")
         elif parts.username is not None or parts.password is not None:
             self.problem(
                 table, "endpoint", "must not hold credentials (user:password@); use an auth mode"
             )
         elif parts.query or parts.fragment:
             self.problem(table, "endpoint", "must not hold a query or fragment")
+        elif problem := hostname_problem(_netloc_host(parts.netloc), lax=True):
+            self.problem(table, "endpoint", f"{problem}: {escaped(value)}")
 
     def check_headers(self, table, headers: dict) -> None:
         for name, value in headers.items():
@@ -276,6 +299,14 @@ class Validator:
             headers=tuple(headers.values()),
             file=self.path,
         )
+
+
+def _netloc_host(netloc: str) -> str:
+    """The host of a netloc as written (urlsplit's hostname lower-cases and trims it)."""
+    host = netloc.rpartition("@")[2]
+    if host.startswith("["):
+        return host[: host.find("]") + 1]
+    return host.rpartition(":")[0] if ":" in host else host
 
 
 def _is_ref(value: Any) -> bool:
@@ -319,28 +350,57 @@ def _readable_by_others(path: Path) -> bool:
         return False
 
 
-_TABLE = (r"^\s*\[\s*([^\[\]]+?)\s*\]\s*(#.*)?$")
-_KEY = (r"""^\s*((?:"[^"]*"|'[^']*'|[A-Za-z0-9_-]+)(?:\s*\.\s*(?:"[^"]*"|'[^']*'|[A-Za-z0-9_-]+))*)\s*=""")
-_PART = (r"""\s*("[^"]*"|'[^']*'|[A-Za-z0-9_-]+)\s*(?:\.|$)""")
+_BARE = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
 
 
-def _split_dotted(s: str) -> tuple[str, ...]:
-    return tuple(m.group(1).strip("\"'") for m in re.finditer(_PART, s))
+def _dotted_key(text: str, i: int) -> tuple[tuple[str, ...], int] | None:
+    """A dotted key starting at text[i]: (parts, index after it), or None. Linear time."""
+    parts: list[str] = []
+    n = len(text)
+    while True:
+        while i < n and text[i] in " \t":
+            i += 1
+        if i < n and text[i] in "\"'":
+            close = text.find(text[i], i + 1)
+            if close < 0:
+                return None
+            parts.append(text[i + 1 : close])
+            i = close + 1
+        else:
+            j = i
+            while j < n and text[j] in _BARE:
+                j += 1
+            if j == i:
+                return None
+            parts.append(text[i:j])
+            i = j
+        while i < n and text[i] in " \t":
+            i += 1
+        if i < n and text[i] == ".":
+            i += 1
+            continue
+        return tuple(parts), i
 
 
 def _key_lines(text: str) -> dict[tuple[tuple[str, ...], str | None], int]:
-    """Best-effort map of (table, key) to a line number, for messages about valid TOML."""
+    """Best-effort map of (table, key) to a line number, for messages about valid TOML.
+
+    Linear in the length of the text: no pattern here can backtrack.
+    """
     lines: dict[tuple[tuple[str, ...], str | None], int] = {}
     table: tuple[str, ...] = ()
     for number, line in enumerate(text.splitlines(), start=1):
-        m = re.match(_TABLE, line)
-        if m:
-            table = _split_dotted(m.group(1))
-            lines.setdefault((table, None), number)
+        stripped = line.lstrip(" \t")
+        if stripped.startswith("["):
+            start = 2 if stripped.startswith("[[") else 1
+            found = _dotted_key(stripped, start)
+            if found and stripped[found[1] : found[1] + 1] == "]":
+                table = found[0]
+                lines.setdefault((table, None), number)
             continue
-        m = re.match(_KEY, line)
-        if m:
-            parts = _split_dotted(m.group(1))
+        found = _dotted_key(stripped, 0)
+        if found and stripped[found[1] : found[1] + 1] == "=":
+            parts = found[0]
             full = table + parts[:-1]
             lines.setdefault((full, parts[-1]), number)
             lines.setdefault((full, None), number)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from ..hosts import header_name_problem
 from .base import HeaderAuth, Mode, Param, Settings
 
 PARAMS = (
     Param("api_key", "the API key (a secret reference: env:, file:, command:)", secret=True),
-    Param("api_key_header", "header that carries the key", default="X-Api-Key"),
+    Param("api_key_header", "header that carries the key", default="X-Api-Key",
+          check=header_name_problem),
 )
 
 

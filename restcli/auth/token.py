@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from ..hosts import header_name_problem
 from .base import HeaderAuth, Mode, Param, Settings
 
 PARAMS = (
     Param("token", "the token (a secret reference: env:, file:, command:)", secret=True),
-    Param("header", "header that carries the token", default="Authorization"),
+    Param("header", "header that carries the token", default="Authorization",
+          check=header_name_problem),
     Param("scheme", 'prefix before the token, e.g. "Bearer"; "" sends it raw', default=""),
 )
 

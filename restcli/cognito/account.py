@@ -12,6 +12,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any, Callable
 
 from ..errors import ConfigError, CredentialsError
+from ..hosts import region_problem, valid_region
 from . import claims
 from .cache import Cache
 
@@ -153,6 +154,11 @@ class Account:
     @cached_property
     def region(self) -> str:
         region = self.settings["region"] or pool_region(self.pool_id)
+        if region and not valid_region(region):
+            raise ConfigError(
+                f"profile {self.profile_name!r}, key 'region': {region_problem(region)}"
+                + (f" (in {self.settings.profile.file})" if self.settings.profile.file else "")
+            )
         if not region:
             raise ConfigError(
                 f"no region for the user pool of profile {self.profile_name!r}: "

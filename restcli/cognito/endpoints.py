@@ -14,6 +14,8 @@ from __future__ import annotations
 import os
 from typing import Mapping
 
+from ..hosts import aws_host
+
 COGNITO_IDP = "Cognito Identity Provider"
 COGNITO_IDENTITY = "Cognito Identity"
 STS = "STS"
@@ -34,8 +36,8 @@ def configured(service_id: str, environ: Mapping[str, str] | None = None) -> str
 
 
 def default(service_id: str, region: str) -> str:
-    suffix = "amazonaws.com.cn" if region.startswith("cn-") else "amazonaws.com"
-    return f"https://{_HOSTS[service_id]}.{region}.{suffix}/"
+    """The public endpoint; ConfigError (exit 8) unless `region` is a region name."""
+    return f"https://{aws_host(_HOSTS[service_id], region)}/"
 
 
 def url_for(service_id: str, region: str, environ: Mapping[str, str] | None = None) -> str:

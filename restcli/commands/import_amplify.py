@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import json
 import re
-from ..record import Factory, record
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import ConfigError, UsageError
+from ..record import Factory, record
 
 if TYPE_CHECKING:
     from ..app import App
@@ -47,23 +47,61 @@ class Found:
         return table
 
 
+class Shape(ValueError):
+    """A value of the wrong type where an Amplify config has an object, list or string."""
+
+
+def _obj(data: Any, *keys: str) -> dict:
+    """data[k1][k2]...; a missing or null one is {}, one of another type is a Shape error."""
+    for i, key in enumerate(keys):
+        value = data.get(key)
+        if value is None:
+            return {}
+        if not isinstance(value, dict):
+            dotted = ".".join(keys[: i + 1])
+            raise Shape(f"{dotted} is {_json_kind(value)}, not an object")
+        data = value
+    return data
+
+
+def _str(data: dict, key: str, where: str = "") -> str | None:
+    value = data.get(key)
+    if value is None or isinstance(value, str):
+        return value or None
+    raise Shape(f"{where + '.' if where else ''}{key} is {_json_kind(value)}, not a string")
+
+
+def _json_kind(value: Any) -> str:
+    if isinstance(value, bool):
+        return "a boolean"
+    return {str: "a string", list: "a list", dict: "an object", int: "a number",
+            float: "a number"}.get(type(value), type(value).__name__)
+
+
 def read(path: Path, custom_key: str = "API") -> list[Found]:
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as e:
         raise UsageError(f"cannot read {path}: {e.strerror}") from None
+    except UnicodeDecodeError as e:
+        raise ConfigError(f"{path}: not UTF-8 text (byte {e.start})") from None
     try:
         data = json.loads(text) if path.suffix != ".js" else js_object(text)
+    except RecursionError:
+        raise ConfigError(f"{path}: not an Amplify config: nested too deeply") from None
     except ValueError as e:
         raise ConfigError(f"{path}: not an Amplify config: {e}") from None
     if not isinstance(data, dict):
         raise ConfigError(f"{path}: not an Amplify config: the top level is not an object")
-    if "aws_cloud_logic_custom" in data or "aws_user_pools_id" in data:
-        found = _gen1_web(data)
-    elif isinstance(data.get("api"), dict) and "plugins" in data["api"]:
-        found = _native(data)
-    else:
-        found = _gen2(data, custom_key)
+    try:
+        if "aws_cloud_logic_custom" in data or "aws_user_pools_id" in data:
+            found = _gen1_web(data)
+        elif isinstance(data.get("api"), dict) and "plugins" in data["api"]:
+            found = _native(data)
+        else:
+            found = _gen2(data, custom_key)
+    except Shape as e:
+        raise ConfigError(f"{path}: not an Amplify config: {e}") from None
     if not found:
         raise ConfigError(
             f"{path}: no REST APIs found",
@@ -74,59 +112,62 @@ def read(path: Path, custom_key: str = "API") -> list[Found]:
 
 
 def _gen2(data: dict, custom_key: str) -> list[Found]:
-    auth = data.get("auth") or {}
-    region = auth.get("aws_region")
+    auth = _obj(data, "auth")
+    region = _str(auth, "aws_region", "auth")
     settings = _auth_settings(
-        user_pool_id=auth.get("user_pool_id"),
-        client_id=auth.get("user_pool_client_id"),
-        identity_pool_id=auth.get("identity_pool_id"),
+        user_pool_id=_str(auth, "user_pool_id", "auth"),
+        client_id=_str(auth, "user_pool_client_id", "auth"),
+        identity_pool_id=_str(auth, "identity_pool_id", "auth"),
         region=region,
-        oauth=auth.get("oauth") or {},
+        oauth=_obj(auth, "oauth"),
         scopes_key="scopes",
     )
-    apis = (data.get("custom") or {}).get(custom_key) or {}
-    if not isinstance(apis, dict):
-        raise ConfigError(f"custom.{custom_key} is not an object of REST APIs")
+    apis = _obj(data, "custom", custom_key)
     return [
-        Found(name, api["endpoint"], api.get("region") or region, None, dict(settings))
+        Found(name, api["endpoint"], _str(api, "region", name) or region, None, dict(settings))
         for name, api in apis.items()
         if isinstance(api, dict) and isinstance(api.get("endpoint"), str)
     ]
 
 
 def _gen1_web(data: dict) -> list[Found]:
-    region = data.get("aws_cognito_region") or data.get("aws_project_region")
+    region = _str(data, "aws_cognito_region") or _str(data, "aws_project_region")
     settings = _auth_settings(
-        user_pool_id=data.get("aws_user_pools_id"),
-        client_id=data.get("aws_user_pools_web_client_id"),
-        identity_pool_id=data.get("aws_cognito_identity_pool_id"),
+        user_pool_id=_str(data, "aws_user_pools_id"),
+        client_id=_str(data, "aws_user_pools_web_client_id"),
+        identity_pool_id=_str(data, "aws_cognito_identity_pool_id"),
         region=region,
-        oauth=data.get("oauth") or {},
+        oauth=_obj(data, "oauth"),
         scopes_key="scope",
     )
-    return [
-        Found(api["name"], api["endpoint"], api.get("region") or region, None, dict(settings))
-        for api in data.get("aws_cloud_logic_custom") or []
-        if isinstance(api, dict) and api.get("name") and api.get("endpoint")
-    ]
+    apis = data.get("aws_cloud_logic_custom") or []
+    if not isinstance(apis, list):
+        raise Shape(f"aws_cloud_logic_custom is {_json_kind(apis)}, not a list")
+    found = []
+    for api in apis:
+        if not (isinstance(api, dict) and api.get("name") and api.get("endpoint")):
+            continue
+        name = _str(api, "name", "aws_cloud_logic_custom[]")
+        endpoint = _str(api, "endpoint", name)
+        found.append(Found(name, endpoint, _str(api, "region", name) or region, None,
+                           dict(settings)))
+    return found
 
 
 def _native(data: dict) -> list[Found]:
-    plugin = ((data.get("auth") or {}).get("plugins") or {}).get("awsCognitoAuthPlugin") or {}
-    pool = (plugin.get("CognitoUserPool") or {}).get("Default") or {}
-    identity = ((plugin.get("CredentialsProvider") or {}).get("CognitoIdentity") or {}).get(
-        "Default"
-    ) or {}
-    oauth = ((plugin.get("Auth") or {}).get("Default") or {}).get("OAuth") or {}
+    plugin = _obj(data, "auth", "plugins", "awsCognitoAuthPlugin")
+    pool = _obj(plugin, "CognitoUserPool", "Default")
+    identity = _obj(plugin, "CredentialsProvider", "CognitoIdentity", "Default")
+    oauth = _obj(plugin, "Auth", "Default", "OAuth")
     settings = _auth_settings(
-        user_pool_id=pool.get("PoolId"),
-        client_id=pool.get("AppClientId"),
-        identity_pool_id=identity.get("PoolId"),
-        region=pool.get("Region") or identity.get("Region"),
-        oauth={"domain": oauth.get("WebDomain"), "scopes": oauth.get("Scopes")},
+        user_pool_id=_str(pool, "PoolId", "CognitoUserPool"),
+        client_id=_str(pool, "AppClientId", "CognitoUserPool"),
+        identity_pool_id=_str(identity, "PoolId", "CognitoIdentity"),
+        region=_str(pool, "Region", "CognitoUserPool") or _str(identity, "Region", "CognitoIdentity"),
+        oauth={"domain": _str(oauth, "WebDomain", "OAuth"), "scopes": oauth.get("Scopes")},
         scopes_key="scopes",
     )
-    apis = ((data.get("api") or {}).get("plugins") or {}).get("awsAPIPlugin") or {}
+    apis = _obj(data, "api", "plugins", "awsAPIPlugin")
     found = []
     for name, api in apis.items():
         if not isinstance(api, dict) or api.get("endpointType", "REST") != "REST":
@@ -134,8 +175,28 @@ def _native(data: dict) -> list[Found]:
         if not isinstance(api.get("endpoint"), str):
             continue
         mode = NATIVE_MODES.get(str(api.get("authorizationType", "")).upper())
-        found.append(Found(name, api["endpoint"], api.get("region"), mode, dict(settings)))
+        found.append(Found(name, api["endpoint"], _str(api, "region", name), mode,
+                           dict(settings)))
     return found
+
+
+def check(path: Path, planned: dict[str, dict[str, Any]]) -> None:
+    """Refuse (exit 8) a value that would decide a host badly, before anything is shown."""
+    from ..config import all_params
+    from ..hosts import escaped
+
+    params = all_params()
+    problems = []
+    for name, table in planned.items():
+        for key, value in table.items():
+            param = params.get(key)
+            problem = param.problem(value) if param is not None else None
+            if problem:
+                problems.append(f"{path}: profile {escaped(name)}: {key}: {problem}")
+    if problems:
+        raise ConfigError(problems[0] if len(problems) == 1 else
+                          f"{path}: {len(problems)} values cannot be imported",
+                          problems=problems if len(problems) > 1 else None)
 
 
 def _auth_settings(user_pool_id, client_id, identity_pool_id, region, oauth, scopes_key):
@@ -147,6 +208,8 @@ def _auth_settings(user_pool_id, client_id, identity_pool_id, region, oauth, sco
         settings["client_id"] = client_id
     if isinstance(oauth, dict):
         if oauth.get("domain"):
+            if not isinstance(oauth["domain"], str):
+                raise Shape(f"oauth.domain is {_json_kind(oauth['domain'])}, not a string")
             settings["domain"] = oauth["domain"]
         scopes = oauth.get(scopes_key)
         if isinstance(scopes, list) and scopes:
@@ -229,6 +292,7 @@ def run(
 
     found = read(path, custom_key)
     planned = {prefix + f.name: f.profile() for f in found}
+    check(path, planned)
     existing = app.config.profiles if app.config.exists else {}
     rows = []
     for name, table in planned.items():
@@ -238,10 +302,11 @@ def run(
             action = "replace"
         else:
             action = "skip (exists; --force replaces)"
-        rows.append((name, table["endpoint"], table["auth"], action))
+        rows.append((name, table["endpoint"], table["auth"], table.get("region", ""),
+                     table.get("domain", ""), action))
     from ..output import print_table
 
-    print_table(app, ("profile", "endpoint", "auth", "action"), rows)
+    print_table(app, ("profile", "endpoint", "auth", "region", "domain", "action"), rows)
     if dry_run:
         return
     todo = {name: planned[name] for name, *_, action in rows if not action.startswith("skip")}

@@ -36,7 +36,9 @@ def test_gen2_outputs(cli, tmp_path, gateway):
     cfg = tmp_path / "p.toml"
     r = cli("--config", cfg, "import", src)
     assert r.code == 0, r.stderr
-    assert r.out.splitlines() == [f"itemsApi\t{gateway.url}/iam/dev\tiam\tadd"]
+    assert r.out.splitlines() == [
+        f"itemsApi\t{gateway.url}/iam/dev\tiam\tus-east-1\tapp.auth.us-east-1.amazoncognito.com\tadd"
+    ]
     assert _profiles(cfg)["itemsApi"] == {
         "endpoint": f"{gateway.url}/iam/dev",
         "auth": "iam",
