@@ -85,7 +85,7 @@ def test_failed_assert_exit_code_and_junit_report_without_secrets(cli, profiles,
     report = tmp_path / "junit.xml"
     body = "GET {{endpoint}}/echo\nHTTP 200\n[Asserts]\njsonpath \"$.headers['x-api-key']\" == \"nope\"\n"
     r = cli("run", "--test", hurl(body), "--profile", "keyed", "--report-junit", report)
-    assert r.code == 10, r.stderr
+    assert r.code == 12, r.stderr
     assert API_KEY not in r.stderr
     text = report.read_text()
     assert API_KEY not in text

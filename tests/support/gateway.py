@@ -28,9 +28,16 @@ Routes (first path segment = "stage" protected by an authorizer):
 After the auth segment (and an optional ``fault`` segment) a behaviour can be
 selected: ``status/<code>``, ``redirect``, ``bytes``, ``truncate``, ``reset``,
 ``hang``, ``slow``, ``binary``, ``invalid-utf8``, ``nested``, ``fake-json``,
-``text``, ``upload`` -- e.g. ``/open/fault/status/503`` or
+``text``, ``upload``, ``items``, ``pages``, ``orders`` -- e.g. ``/open/fault/status/503`` or
 ``/key/status/429?times=2&then=200``.  Any other path answers a JSON echo of
 the request.
+
+``items?n=3`` answers ``{"items": [{"id": "item-1", ...}, ...]}``. ``pages`` is a
+paginated list: ``of`` pages (default 3) of ``per`` items (default 2), ``pad`` bytes of
+padding per page; ``style=link`` (default) links the next page with a relative
+``Link: <pages?page=N...>; rel="next"``, ``style=token`` puts ``nextToken`` in the body
+and reads it back from the ``nextToken`` query parameter; ``loop=1`` always names page 2
+as the next one; ``next_origin=URL`` links page 2 on another origin.
 
 Demo: ``python -m tests.support.gateway --port 8080 --api-key KEY --token TOKEN``.
 """
@@ -69,7 +76,7 @@ FAKE_JSON = b"not json <html>"
 TEXT_BODY = "hello from the test gateway \u2713\n".encode("utf-8")
 BEHAVIOURS = {
     "status", "redirect", "bytes", "truncate", "reset", "hang", "slow", "binary",
-    "invalid-utf8", "nested", "fake-json", "text", "upload",
+    "invalid-utf8", "nested", "fake-json", "text", "upload", "items", "pages", "orders",
 }
 
 # status -> (x-amzn-ErrorType, message) in the style of API Gateway
@@ -728,6 +735,60 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 
     def _b_text(self, req: "_Req"):
         self._send(200, TEXT_BODY, "text/plain; charset=utf-8")
+
+    def _b_items(self, req: "_Req"):
+        n = max(0, min(req.int("n", 3), 10_000))
+        self._send_json(200, {"items": [{"id": f"item-{i}", "n": i} for i in range(1, n + 1)]})
+
+    def _b_pages(self, req: "_Req"):
+        of = max(1, req.int("of", 3))
+        per = max(0, req.int("per", 2))
+        style = req.params.get("style", "link")
+        if style == "token":
+            token = req.params.get("nextToken", "")
+            page = int(token[4:]) if token.startswith("tok-") and token[4:].isdigit() else 1
+        else:
+            page = max(1, req.int("page", 1))
+        if page > of:
+            return self._send_error(404, "NotFoundException", "No such page")
+        first = (page - 1) * per + 1
+        body = {"page": page, "items": [{"id": f"item-{i}"} for i in range(first, first + per)]}
+        if req.int("pad", 0):
+            body["pad"] = "x" * req.int("pad", 0)
+        following = 2 if req.params.get("loop") else page + 1
+        headers = []
+        if following <= of or req.params.get("loop"):
+            if style == "token":
+                body["nextToken"] = f"tok-{following}"
+            else:
+                keep = [(k, v) for k, v in req.query if k != "page"]
+                query = urllib.parse.urlencode([("page", str(following)), *keep])
+                base = req.params.get("next_origin") if page == 1 else None
+                target = f"{base}{req.path}?{query}" if base else f"pages?{query}"
+                headers.append(("Link", f'<{target}>; rel="next", <pages?page=1>; rel="first"'))
+        self._send_json(200, body, headers=headers)
+
+    def _b_orders(self, req: "_Req"):
+        """A small resource for smoke tests: POST creates (201, with an id and who made
+        it), GET /orders/ID reads it, DELETE removes it (204); unknown ids are 404."""
+        gw = self.gw
+        with gw._lock:
+            store = gw.__dict__.setdefault("orders", {})
+            if req.method == "POST" and not req.args:
+                try:
+                    order = json.loads(req.body or b"{}")
+                except ValueError:
+                    return self._send_error(400, "BadRequestException", "Invalid JSON")
+                order = {**order, "id": f"order-{len(store) + 1}", "owner": req.principal}
+                store[order["id"]] = order
+                return self._send_json(201, order)
+            order = store.get(req.args[0]) if req.args else None
+            if order is None:
+                return self._send_error(404, "NotFoundException", "No such order")
+            if req.method == "DELETE":
+                del store[order["id"]]
+                return self._send(204, b"", "application/json")
+        self._send_json(200, order)
 
     def _b_upload(self, req: "_Req"):
         self._send_json(200, {"body_length": req.length, "body_sha256": req.sha256})
