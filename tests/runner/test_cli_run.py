@@ -118,3 +118,24 @@ def test_bad_variable_and_unsupported_feature(cli, profiles, hurl):
     assert r.code == 2
     assert "not supported by restcli" in r.stderr
     assert ":4:" in r.stderr
+
+
+def test_aws_sigv4_option_signs_with_restclis_credential_chain(cli, tmp_path, gateway, hurl,
+                                                              monkeypatch):
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIDOPTION")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "option-secret-key-0123456789")
+    gateway.credentials = {"AKIDOPTION": ("option-secret-key-0123456789", None)}
+    cfg = profile_file(tmp_path, other={"endpoint": "https://h.example/x", "auth": "none"})
+    text = (f"GET {gateway.url}/iam/signed\n[Options]\naws-sigv4: aws:amz:us-east-1:execute-api\n"
+            "HTTP 200\n")
+    r = cli("--config", cfg, "run", "--test", hurl(text))
+    assert r.code == 0, r.stderr
+    assert "option-secret-key-0123456789" not in r.stderr
+
+
+def test_jobs_run_files_in_parallel_with_one_auth_per_profile(cli, profiles, gateway, hurl):
+    files = [hurl(f"GET {{{{endpoint}}}}/job/{i}\nHTTP 200\n", name=f"f{i}.hurl") for i in range(6)]
+    r = cli("run", "--test", "--jobs", "3", *files, "--profile", "keyed")
+    assert r.code == 0, r.stderr
+    assert sorted(rec.path for rec in gateway.received) == [f"/key/job/{i}" for i in range(6)]
+    assert {rec.header("x-api-key") for rec in gateway.received} == {API_KEY}
