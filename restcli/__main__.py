@@ -23,6 +23,9 @@ def main(argv: list[str] | None = None, app: App | None = None) -> int:
 
 
 def _run(args: list[str], application: App) -> int:
+    from .cli.fast import hoist_config
+
+    args = hoist_config(args)
     # An ordinary request, and bash or zsh completion of a profile name, are answered without
     # Typer (see cli/fast.py); everything else goes through the full CLI.
     if "_RESTCLI_COMPLETE" in application.environ:

@@ -72,6 +72,8 @@ class App:
         self.stderr_tty = _isatty(self.stderr) if stderr_tty is None else stderr_tty
         self.stdin_tty = _isatty(self.stdin) if stdin_tty is None else stdin_tty
         self.color = self.environ.get("NO_COLOR", "") == ""
+        # --silent: no progress bar, retry notes or warnings (errors still print).
+        self.silent = False
         self.out = Writer(self.stdout, self.redactor, self.stdout_tty)
         self.err = Writer(self.stderr, self.redactor, self.stderr_tty)
 
@@ -145,9 +147,13 @@ class App:
             self.err.line(f"hint: {hint}")
 
     def warn(self, message: str) -> None:
+        if self.silent:
+            return
         self.err.line(f"restcli: warning: {message}")
 
     def note(self, message: str) -> None:
+        if self.silent:
+            return
         self.err.line(f"restcli: {message}")
 
     # -- input -----------------------------------------------------------------------------

@@ -8,16 +8,17 @@ sent and rendered.
 from __future__ import annotations
 
 import os
+import time
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
 
 from . import __version__, errors
 from . import auth as auth_modes
 from . import request
 from .client import Client, SendOptions, tls_verify
-from .output import OutputOptions, print_request, print_response_head, render
+from .output import OutputOptions, print_response_head, render
 from .record import Factory, record
 from .settings import decide
+from .wire import print_request
 
 if TYPE_CHECKING:
     from .app import App
@@ -37,6 +38,14 @@ class CallOptions:
     retry_unsafe: bool = False
     insecure: bool = False
     ignore_status: bool = False
+    form: bool = False
+    multipart: bool = False
+    silent: bool = False
+    write_out: str | None = None
+    paginate: bool = False
+    paginate_next: str | None = None
+    paginate_param: str | None = None
+    max_pages: int | None = None
     # Profile keys typed on the command line (--auth, --timeout, ...): key -> value or None.
     overrides: dict = Factory(dict)
     output: OutputOptions = Factory(OutputOptions)
@@ -59,21 +68,15 @@ def is_url(api: str) -> bool:
 
 def target(app: "App", api: str, path: str) -> tuple["Profile", str]:
     if is_url(api):
-        _check_url(api)
+        request.check_url(api)
         url = request.join_url(api, path)
         return app.config.for_url(url), url
+    if "://" in api:
+        raise errors.UsageError(
+            f"{api.partition('://')[0]}:// URLs are not supported: restcli speaks http and https"
+        )
     profile = app.config.profile(api)
     return profile, request.join_url(profile.endpoint, path)
-
-
-def _check_url(url: str) -> None:
-    try:
-        parts = urlsplit(url)
-        parts.port  # noqa: B018 - raises on a bad port
-    except ValueError as e:
-        raise errors.UsageError(f"invalid URL {url!r}: {e}") from None
-    if not parts.hostname:
-        raise errors.UsageError(f"invalid URL {url!r}: no host")
 
 
 def _check_output_file(path: str) -> None:
@@ -103,9 +106,12 @@ def plan(app: "App", method: str, api: str, path: str, items: list[str], opts: C
     if opts.output.output_file:
         _check_output_file(opts.output.output_file)
     # The auth first: its secrets are then known to the redactor if a header command fails.
-    auth = auth_modes.build_auth(profile, profile.mode, app.redactor, app.warn)
+    auth = auth_modes.build_auth(
+        profile, profile.mode, app.redactor, app.warn, offline=opts.offline or opts.curl
+    )
     spec = request.build(
-        profile, method, url, parsed, opts.data, app.redactor, USER_AGENT, app.read_bytes
+        profile, method, url, parsed, opts.data, app.redactor, USER_AGENT, app.read_bytes,
+        form=opts.form, multipart=opts.multipart,
     )
     send = SendOptions(
         timeout=profile.get("timeout"),
@@ -117,8 +123,19 @@ def plan(app: "App", method: str, api: str, path: str, items: list[str], opts: C
 
 
 def call(app: "App", method: str, api: str, path: str, items: list[str], opts: CallOptions) -> int:
+    if opts.silent:
+        app.silent = True
     the_plan = plan(app, method, api, path, items, opts)
-    client = _client(app, the_plan, opts)
+    if opts.write_out:
+        from .writeout import check  # only with -w (start-up)
+
+        check(opts.write_out)
+    if opts.output.filter_expr:
+        from .filters import compile_expr  # only with -f (start-up)
+
+        compile_expr(opts.output.filter_expr)  # a bad expression: exit 2, nothing sent
+    counts = Counts()
+    client = _client(app, the_plan, opts, counts)
     try:
         if opts.offline:
             prepared = client.prepare(the_plan.spec, the_plan.auth)
@@ -130,7 +147,11 @@ def call(app: "App", method: str, api: str, path: str, items: list[str], opts: C
             prepared = client.prepare(the_plan.spec, the_plan.auth)
             app.out.line(to_curl(app, the_plan.spec, prepared, the_plan.auth, the_plan.profile.name))
             return errors.OK
-        return _send_and_render(app, client, the_plan, opts)
+        if opts.paginate:
+            from .paginate import send_pages  # only with --paginate (start-up)
+
+            return send_pages(app, client, the_plan, opts, _render_response)
+        return _send_and_render(app, client, the_plan, opts, counts)
     except Exception as e:
         raise errors.translate(e) from None
     finally:
@@ -140,32 +161,81 @@ def call(app: "App", method: str, api: str, path: str, items: list[str], opts: C
             body.close()
 
 
-def _client(app: "App", the_plan: Plan, opts: CallOptions) -> Client:
+class Counts:
+    """What -w reports about a transfer: requests retried, redirects followed."""
+
+    def __init__(self) -> None:
+        self.retries = 0
+        self.redirects = 0
+
+
+def _client(app: "App", the_plan: Plan, opts: CallOptions, counts: Counts) -> Client:
     verbose = opts.verbose
+
+    def on_request(prep, attempt: int) -> None:
+        counts.retries += attempt > 0
+        if verbose:
+            print_request(app, prep, the_plan.secret_names, to_stdout=False)
+
+    def on_response(resp) -> None:
+        counts.redirects += resp.is_redirect
+        if verbose:
+            print_response_head(app, resp)
+
     return Client(
         the_plan.send,
-        on_request=(lambda prep, n: print_request(app, prep, the_plan.secret_names, to_stdout=False))
-        if verbose
-        else None,
-        on_response=(lambda resp: print_response_head(app, resp)) if verbose else None,
+        on_request=on_request,
+        on_response=on_response,
         on_retry=lambda why, wait: app.note(f"{why}; retrying in {wait:.1f} s"),
     )
 
 
-def _send_and_render(app: "App", client: Client, the_plan: Plan, opts: CallOptions) -> int:
-    resp = client.send(the_plan.spec, the_plan.auth)
+def _send_and_render(
+    app: "App", client: Client, the_plan: Plan, opts: CallOptions, counts: Counts
+) -> int:
+    started = time.monotonic()
+    try:
+        resp = client.send(the_plan.spec, the_plan.auth)
+    except Exception:  # noqa: BLE001 - reported, then raised as it was
+        if opts.write_out:
+            # curl's convention: a transfer that got no response reports http_code 000.
+            from .writeout import write_out  # only with -w (start-up)
+
+            write_out(app, opts.write_out, None, the_plan.spec, started, counts)
+        raise
     with resp:
-        success = 200 <= resp.status_code < 300
-        if not success and not opts.ignore_status:
+        code = _render_response(app, resp, opts)
+        if opts.write_out:
+            from .writeout import write_out  # only with -w (start-up)
+
+            write_out(app, opts.write_out, resp, the_plan.spec, started, counts)
+        return code
+
+
+def _render_response(app: "App", resp, opts: CallOptions, renderer=None) -> int:
+    """One response rendered (through `renderer` for a page of --paginate), then its code."""
+    success = 200 <= resp.status_code < 300
+    accepted = success or opts.ignore_status
+    if not accepted:
+        _read_error_body(resp)
+        if opts.output.output_file or renderer is not None:
+            # An error body never replaces the file asked for, nor joins the pages or the
+            # body a script reads from stdout: a truncated copy goes to stderr.
+            from .output import print_error_body  # only for a failed call (start-up)
+
+            print_error_body(app, resp)
+        else:
             # The body goes to stdout as for any response; the diagnosis to stderr.
-            _read_error_body(resp)
-        accepted = success or opts.ignore_status
-        # An error page never replaces the file the user asked for: it goes to stdout.
-        render(app, resp, opts.output if accepted else opts.output.replace(output_file=None))
-        if accepted:
-            return errors.OK
+            render(app, resp, opts.output)
         _report(app, resp)
         return errors.exit_code_for_status(resp.status_code)
+    if renderer is not None:
+        renderer.page(resp)
+        return errors.OK
+    selected = render(app, resp, opts.output)
+    if opts.output.exit_status and not selected:
+        return errors.NOTHING_SELECTED
+    return errors.OK
 
 
 def _read_error_body(resp) -> None:

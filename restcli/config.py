@@ -285,12 +285,15 @@ class Validator:
             else:
                 values[key], sources[key] = param.default, "built-in"
         headers: dict[str, Header] = {}
+        sensitive = _sensitive_names(values)
         for source, layer in (("defaults", defaults), ("profile", table)):
             layer_headers = layer.get("headers")
             if not isinstance(layer_headers, dict):
                 continue  # already reported
             for hname, hvalue in layer_headers.items():
-                headers[hname.lower()] = Header(hname, hvalue, source, secret=_is_ref(hvalue))
+                # A literal Authorization or Cookie is as secret as a reference to one.
+                secret = _is_ref(hvalue) or hname.lower() in sensitive
+                headers[hname.lower()] = Header(hname, hvalue, source, secret=secret)
         return Profile(
             name=name,
             endpoint=str(table.get("endpoint", "")),
@@ -299,6 +302,17 @@ class Validator:
             headers=tuple(headers.values()),
             file=self.path,
         )
+
+
+def _sensitive_names(values: Mapping[str, Any]) -> set[str]:
+    """Header names whose values are credentials: the shared list and the mode's own header."""
+    names = set(SENSITIVE_HEADERS)
+    mode = values.get("auth")
+    if mode in auth.NAMES:
+        for param in auth.get(mode).params:
+            if param.name.endswith("header") and isinstance(values.get(param.name), str):
+                names.add(values[param.name].lower())
+    return names
 
 
 def _netloc_host(netloc: str) -> str:

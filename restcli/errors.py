@@ -19,6 +19,8 @@ TIMEOUT = 6
 CONNECTION = 7
 CONFIG = 8
 CREDENTIALS = 9
+# --exit-status: the filter (or body) selected nothing: null, [] or {} (jq -e's idea).
+NOTHING_SELECTED = 10
 INTERRUPTED = 130
 
 
@@ -56,6 +58,20 @@ class ConnectionFailure(RestcliError):
     exit_code = CONNECTION
 
 
+class DeadlineFailure(RestcliError):
+    """The whole call's time limit (--max-time, max_time) ran out."""
+
+    exit_code = CONNECTION
+
+
+class Terminated(RestcliError):
+    """SIGTERM or SIGHUP arrived: cleaned up, exit 128 + the signal's number."""
+
+    def __init__(self, signum: int, name: str):
+        super().__init__(f"terminated by {name}")
+        self.exit_code = 128 + signum
+
+
 class RedirectFailure(RestcliError):
     exit_code = HTTP_3XX
 
@@ -76,11 +92,14 @@ def exit_code_for_status(status: int) -> int:
     return UNEXPECTED
 
 
-def translate(exc: BaseException) -> BaseException:
-    """Turn a transport exception from requests into a RestcliError.
+def translate(
+    exc: BaseException, timeout: float | None = None, proxy: tuple[str, str] | None = None
+) -> BaseException:
+    """Turn a transport exception from requests into a RestcliError, in one plain sentence.
 
-    requests is imported only on the HTTP path, so it is looked up rather than imported:
-    an exception from it cannot exist unless it is already loaded.
+    `timeout` is the --timeout in force; `proxy` the (host:port, setting) the call went
+    through. requests is looked up rather than imported: an exception from it cannot
+    exist unless it is already loaded.
     """
     if isinstance(exc, RestcliError):
         return exc
@@ -92,29 +111,115 @@ def translate(exc: BaseException) -> BaseException:
         return exc
     ex = requests.exceptions
     detail = _innermost(exc)
-    url = getattr(getattr(exc, "request", None), "url", None)
-    if url and isinstance(exc, ex.ConnectionError) and not isinstance(exc, ex.Timeout):
-        from urllib.parse import urlsplit
-
-        detail = f"{urlsplit(url).netloc}: {detail}"
-    if isinstance(exc, (ex.ConnectTimeout, ex.ReadTimeout, ex.Timeout)):
+    host = _host_of(exc)
+    within = f" within {timeout:g} s (--timeout)" if timeout else ""
+    if isinstance(exc, ex.ProxyError) and proxy:
+        return ConnectionFailure(
+            f"cannot reach proxy {proxy[0]} ({proxy[1]}): {_reason(exc, detail)}",
+            hint="check the proxy setting, or NO_PROXY for hosts to reach directly",
+        )
+    if isinstance(exc, ex.ConnectTimeout):
         return TimeoutFailure(
-            f"timed out: {detail}", hint="raise --timeout, or check that the API is reachable"
+            f"cannot connect to {host}{within}",
+            hint="raise --timeout, or check that the API is reachable",
+        )
+    if isinstance(exc, (ex.ReadTimeout, ex.Timeout)):
+        return TimeoutFailure(
+            f"no response from {host}{within}",
+            hint="raise --timeout, or check that the API is reachable",
         )
     if isinstance(exc, ex.SSLError):
-        return ConnectionFailure(
-            f"TLS failure: {detail}",
-            hint="pass --ca-bundle PATH for a private CA; --insecure only for a throwaway test",
-        )
+        return _tls_failure(exc, host, detail)
     if isinstance(exc, ex.ChunkedEncodingError):
-        return ConnectionFailure(f"connection broken while reading the response: {detail}")
+        return ConnectionFailure(f"connection to {host} broke while reading the response: {detail}")
     if isinstance(exc, ex.ConnectionError):
         if "Read timed out" in detail or "timed out" in detail:
-            return TimeoutFailure(f"timed out: {detail}", hint="raise --timeout")
-        return ConnectionFailure(f"connection failed: {detail}")
+            return TimeoutFailure(f"no response from {host}{within}", hint="raise --timeout")
+        return ConnectionFailure(f"cannot connect to {host}: {_reason(exc, detail)}")
     if isinstance(exc, (ex.InvalidURL, ex.MissingSchema, ex.InvalidSchema, ex.InvalidHeader)):
         return UsageError(str(exc))
-    return ConnectionFailure(f"request failed: {detail}")
+    return ConnectionFailure(f"request to {host} failed: {detail}")
+
+
+def _host_of(exc: BaseException) -> str:
+    url = getattr(getattr(exc, "request", None), "url", None)
+    if not url:
+        return "the server"
+    from urllib.parse import urlsplit
+
+    try:
+        return urlsplit(url).netloc.rpartition("@")[2] or url
+    except ValueError:
+        return url
+
+
+def _chain(exc: BaseException):
+    """The exception and every one it wraps (args[0], .reason, cause, context)."""
+    seen: set[int] = set()
+    todo = [exc]
+    while todo:
+        e = todo.pop(0)
+        if id(e) in seen:
+            continue
+        seen.add(id(e))
+        yield e
+        args = getattr(e, "args", ())
+        for nxt in (args[0] if args else None, getattr(e, "reason", None), e.__cause__, e.__context__):
+            if isinstance(nxt, BaseException):
+                todo.append(nxt)
+
+
+def _reason(exc: BaseException, detail: str) -> str:
+    import socket
+
+    for e in _chain(exc):
+        if isinstance(e, ConnectionRefusedError):
+            return "connection refused"
+        if isinstance(e, ConnectionResetError):
+            return "connection reset"
+        if isinstance(e, socket.gaierror) or type(e).__name__ == "NameResolutionError":
+            return "host name not found"
+        if isinstance(e, (TimeoutError, socket.timeout)):
+            return "timed out"
+        if type(e).__name__ in ("RemoteDisconnected", "ProtocolError") and "closed" in str(e):
+            return "the connection closed without an answer"
+    return detail
+
+
+def _tls_failure(exc: BaseException, host: str, detail: str) -> RestcliError:
+    import ssl
+
+    for e in _chain(exc):
+        if isinstance(e, ssl.SSLCertVerificationError):
+            why = (e.verify_message or "").strip()
+            if "self-signed" in why or "self signed" in why:
+                why = "self-signed"
+            elif "local issuer" in why:
+                why = "issued by an unknown CA"
+            elif "expired" in why:
+                why = "expired"
+            if "match" in why or "mismatch" in why.lower():
+                return ConnectionFailure(
+                    f"certificate for {host} does not match that name: {why}",
+                    hint="use the host name the certificate is for",
+                )
+            return ConnectionFailure(
+                f"certificate for {host} is not trusted: {why or 'verification failed'} "
+                "(use --ca-bundle FILE)",
+                hint="--insecure only for a throwaway test",
+            )
+        text = str(e)
+        if "WRONG_VERSION_NUMBER" in text or "wrong version number" in text:
+            return ConnectionFailure(f"{host} answered in plain HTTP, not TLS: use http://")
+        if "certificate required" in text.lower() or "CERTIFICATE_REQUIRED" in text:
+            return ConnectionFailure(
+                f"{host} asks for a client certificate (use --cert FILE --key FILE, or "
+                "client_cert and client_key in the profile)"
+            )
+    return ConnectionFailure(
+        f"TLS failure with {host}: {detail}",
+        hint="pass --ca-bundle FILE for a private CA; --insecure only for a throwaway test",
+    )
 
 
 def _innermost(exc: BaseException) -> str:
@@ -135,4 +240,8 @@ def _innermost(exc: BaseException) -> str:
     text = re.sub(r"^\S*(Connection|Pool)\S*\([^)]*\):\s*", "", text)
     text = re.sub(r"^<[^>]*>:\s*", "", text)
     text = text.replace("Failed to establish a new connection: ", "")
-    return text.strip("() ").replace("\n", " ")
+    text = text.replace("\n", " ").strip()
+    # A whole message in parentheses loses them; a closing one that belongs stays.
+    if text.startswith("(") and text.endswith(")"):
+        text = text[1:-1].strip()
+    return text

@@ -22,7 +22,27 @@ if TYPE_CHECKING:
 CHUNK = 64 * 1024
 # Response headers that can carry credentials back (a session, an echoed authorization).
 RESPONSE_SECRETS = frozenset({"set-cookie", "x-amzn-remapped-authorization"})
-PRETTY_LIMIT = 16 * 1024 * 1024
+# Decoded bytes of one body held in memory (--json, -f, -r, --paginate, a terminal).
+BUFFER_LIMIT = 64 * 1024 * 1024
+# An error body shown on stderr (with -o, or during --paginate) is cut here.
+ERROR_BODY_SHOWN = 2048
+# Above this, JSON on a terminal is indented without colour.
+COLOUR_LIMIT = 16 * 1024 * 1024
+_CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f]")
+_UNSAFE_JSON = re.compile("[\x7f-\x9f]")
+_JSON_TOKEN = re.compile(
+    r'("(?:[^"\\]|\\.)*")(:)?|(-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)|\b(true|false|null)\b'
+)
+_RESET = "\x1b[0m"
+_BOLD = "\x1b[1m"
+_GREEN = "\x1b[32m"
+_YELLOW = "\x1b[33m"
+_RED = "\x1b[31m"
+_HEADER_NAME = "\x1b[36m"
+_KEY = "\x1b[34m"
+_STRING = "\x1b[33m"
+_NUMBER = "\x1b[36m"
+_LITERAL = "\x1b[35m"
 _SIGV4 = re.compile(r"^(AWS4-HMAC-SHA256 Credential=[^,]+,\s*SignedHeaders=[^,]+,\s*Signature=)(\S+)")
 
 
@@ -32,6 +52,10 @@ class OutputOptions:
     headers_only: bool = False
     force_json: bool = False
     filter_expr: str | None = None
+    raw: bool = False
+    include: bool = False
+    slurp: bool = False
+    exit_status: bool = False
 
 
 def print_table(app: "App", columns: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
@@ -96,13 +120,51 @@ def _describe_body(body: Any) -> str:
     return f"[body streamed from {name}]"
 
 
+def inert(text: str) -> str:
+    """Server-controlled text fit for a terminal: control characters (C0 but tab, DEL, C1)
+    escaped, so a reason phrase or header cannot move the cursor or fake a line."""
+    return _CONTROL.sub(_escape_control, text) if _CONTROL.search(text) else text
+
+
+def _escape_control(m: "re.Match[str]") -> str:
+    return f"\\x{ord(m.group()):02x}"
+
+
+def status_line(resp: Any) -> str:
+    return inert(f"HTTP/{_version(resp)} {resp.status_code} {resp.reason or ''}".rstrip())
+
+
 def print_response_head(app: "App", resp: Any, to_stdout: bool = False) -> None:
+    """Status line and headers (-v on stderr, --headers and -i on stdout), each escaped;
+    coloured on a terminal."""
     writer = app.out if to_stdout else app.err
-    lines = [f"HTTP/{_version(resp)} {resp.status_code} {resp.reason or ''}".rstrip()]
+    colour = writer.isatty() and app.color
+    lines = [_paint(status_line(resp), _status_colour(resp.status_code), colour)]
     for name, value in resp.headers.items():
-        lines.append(f"{name}: {display_header(name, value, RESPONSE_SECRETS)}")
+        shown = inert(display_header(name, value, RESPONSE_SECRETS))
+        lines.append(f"{_paint(inert(name), _HEADER_NAME, colour)}: {shown}")
     writer.write("\n".join(lines) + "\n\n")
     writer.flush()
+
+
+def print_error_body(app: "App", resp: Any, limit: int = ERROR_BODY_SHOWN) -> None:
+    """An error body on stderr, at most `limit` characters, escaped (with -o or pages)."""
+    if resp.request.method == "HEAD":
+        return
+    body = bytearray()
+    more = False
+    for chunk in resp.iter_content(CHUNK):
+        body += chunk
+        if len(body) > limit:
+            more = True
+            break
+    if not body:
+        return
+    text = _decode(bytes(body[:limit])).rstrip("\n")
+    tail = f"\n[error body truncated to {limit} bytes]" if more else ""
+    shown = "\n".join(inert(line) for line in text.split("\n"))
+    app.err.write(shown + tail + "\n")
+    app.err.flush()
 
 
 def _version(resp: Any) -> str:
@@ -110,109 +172,309 @@ def _version(resp: Any) -> str:
     return {10: "1.0", 11: "1.1", 20: "2"}.get(v, "1.1")
 
 
-def render(app: "App", resp: Any, opts: OutputOptions) -> None:
-    """Write the response body where the user wants it."""
+def _status_colour(code: int) -> str:
+    return _GREEN if code < 300 else (_YELLOW if code < 500 else _RED)
+
+
+def _paint(text: str, sgr: str, colour: bool) -> str:
+    return f"{sgr}{text}{_RESET}" if colour else text
+
+
+def render(app: "App", resp: Any, opts: OutputOptions) -> bool:
+    """Write one response where the user wants it. Returns whether the output selected
+    something (for --exit-status: not null, not an empty array or object)."""
     if opts.headers_only:
         print_response_head(app, resp, to_stdout=True)
-        return
+        return True
+    if opts.include:
+        print_response_head(app, resp, to_stdout=True)
     if opts.output_file:
         save(app, resp, opts.output_file)
-        return
-    if opts.filter_expr:
-        _print_json(app, _filtered(resp, opts.filter_expr))
-        return
-    if app.stdout_tty:
-        _pretty(app, resp)
-        return
-    if opts.force_json:
-        body = resp.content
-        try:
-            data = json.loads(body)
-            text = json.dumps(data, indent=2, ensure_ascii=False)
-        except (ValueError, RecursionError):
-            # Not JSON (or nested beyond what can be re-indented): the bytes as they came.
-            _raw(app, [body])
+        return True
+    renderer = Renderer(app, opts)
+    renderer.page(resp)
+    renderer.close()
+    return renderer.sink.selected
+
+
+class Renderer:
+    """Bodies (one response, or the pages of --paginate) to stdout, one page in memory at
+    most: JSON compact on one line into a pipe, indented (and coloured) on a terminal or
+    with --json; -f applied per page; -r for shell words."""
+
+    def __init__(self, app: "App", opts: OutputOptions, paginated: bool = False):
+        self.app = app
+        self.opts = opts
+        self.compiled = None
+        if opts.filter_expr:
+            from .filters import compile_expr  # only with -f (start-up)
+
+            self.compiled = compile_expr(opts.filter_expr)
+        mode = "each"
+        if paginated and opts.slurp:
+            mode = "slurp"
+        elif paginated and self.compiled is not None:
+            mode = "merge"
+        pretty = app.stdout_tty or opts.force_json
+        self.sink = JsonSink(app, pretty, app.stdout_tty and app.color, opts.raw, mode)
+        self.pages = 0
+
+    def page(self, resp: Any, body: bytes | None = None) -> None:
+        """One response's body; `body` when the caller read it already (bounded)."""
+        self.pages += 1
+        app, opts = self.app, self.opts
+        terminal = app.stdout_tty and not (self.compiled or opts.raw or opts.include)
+        if terminal and self.pages == 1:
+            app.out.write(_paint(status_line(resp), _BOLD + _status_colour(resp.status_code),
+                                 app.color) + "\n")
+            app.out.flush()
+        if resp.request.method == "HEAD":
             return
-        app.write_raw((text + "\n").encode("utf-8"))
-        app.flush()
-        return
-    _raw(app, resp.iter_content(CHUNK))
+        buffered = self.compiled is not None or opts.raw or opts.force_json or opts.slurp
+        if buffered:
+            if body is None:
+                body = read_body(resp, _need(opts))
+            if self.compiled is not None:
+                from .filters import search
+
+                self.sink.emit(search(self.compiled, parse_json(body, resp)))
+                return
+            data = _loads(body)
+            if data is _NOT_JSON:
+                if opts.slurp:
+                    parse_json(body, resp, "--slurp")
+                self._bytes(body)
+            else:
+                self.sink.emit(data)
+            return
+        if terminal:
+            self._terminal(resp, body)
+            return
+        self._pipe(resp, body)
+
+    def _terminal(self, resp: Any, body: bytes | None) -> None:
+        app = self.app
+        if body is None:
+            body = _read_up_to(resp, BUFFER_LIMIT)
+        if body is None:
+            app.out.line(f"[body over {_size(BUFFER_LIMIT)}; save it with -o FILE]")
+            return
+        if not body:
+            return
+        if _is_binary(body):
+            app.out.line(f"[binary body: {len(body)} bytes; save it with -o FILE]")
+            return
+        ctype = resp.headers.get("Content-Type", "")
+        if "json" in ctype or body.lstrip()[:1] in (b"{", b"["):
+            data = _loads(body)
+            if data is not _NOT_JSON:
+                try:
+                    self.sink.emit(data)
+                    return
+                except OutputError:
+                    pass
+        text = body.decode(resp.encoding, "replace") if resp.encoding else _decode(body)
+        self.app.write_raw((text if text.endswith("\n") else text + "\n").encode("utf-8"))
+        self.app.flush()
+
+    def _pipe(self, resp: Any, body: bytes | None) -> None:
+        """Into a pipe: a JSON body on one line (as received when it already is); anything
+        else, or a JSON body over the buffer limit, streamed as received."""
+        if body is None:
+            if "json" not in resp.headers.get("Content-Type", "").lower():
+                self._stream(resp.iter_content(CHUNK))
+                return
+            chunks = resp.iter_content(CHUNK)
+            held = bytearray()
+            for chunk in chunks:
+                held += chunk
+                if len(held) > BUFFER_LIMIT:
+                    self._stream([bytes(held)])
+                    self._stream(chunks)
+                    return
+            body = bytes(held)
+        if b"\n" in body.rstrip(b"\r\n"):
+            data = _loads(body)
+            if data is not _NOT_JSON:
+                try:
+                    self.sink.emit(data)
+                    return
+                except OutputError:
+                    pass
+        self._bytes(body)
+
+    def _bytes(self, body: bytes) -> None:
+        if body:
+            self.sink.selected = True
+            self.app.write_raw(body)
+        self.app.flush()
+
+    def _stream(self, chunks: Iterable[bytes]) -> None:
+        for chunk in chunks:
+            if chunk:
+                self.sink.selected = True
+            self.app.write_raw(chunk)
+        self.app.flush()
+
+    def close(self) -> None:
+        self.sink.close()
 
 
-def _raw(app: "App", chunks: Iterable[bytes]) -> None:
-    for chunk in chunks:
-        app.write_raw(chunk)
-    app.flush()
+class JsonSink:
+    """JSON values to stdout. `each`: one document per value; `merge`: the elements of
+    every value (a list's items, any other value but null) streamed as one array;
+    `slurp`: every value as one element of one array. With `raw`, strings bare and one
+    element per line instead."""
+
+    def __init__(self, app: "App", pretty: bool, colour: bool, raw: bool, mode: str = "each"):
+        self.app = app
+        self.pretty = pretty
+        self.colour = colour
+        self.raw = raw
+        self.mode = mode
+        self.count = 0
+        self.selected = False
+
+    def emit(self, value: Any) -> None:
+        if self.mode == "each":
+            self.selected = self.selected or not _empty(value)
+            if self.raw:
+                self._raw(value)
+            else:
+                self._write(self._dumps(value) + "\n")
+        elif self.mode == "merge":
+            items = value if isinstance(value, list) else ([] if value is None else [value])
+            for item in items:
+                self.selected = True
+                self._element(item)
+        else:
+            self.selected = self.selected or not _empty(value)
+            self._element(value)
+        self.app.flush()
+
+    def _raw(self, value: Any) -> None:
+        if value is None:
+            return
+        for item in value if isinstance(value, list) else [value]:
+            self._write(self._raw_line(item))
+
+    def _raw_line(self, value: Any) -> str:
+        if isinstance(value, str):
+            return value + "\n"
+        return _dumps(value, None) + "\n"
+
+    def _element(self, value: Any) -> None:
+        if self.raw:
+            self._write(self._raw_line(value))
+            return
+        text = self._dumps(value)
+        if self.pretty:
+            text = "  " + text.replace("\n", "\n  ")
+            prefix = ",\n" if self.count else "[\n"
+        else:
+            prefix = "," if self.count else "["
+        self.count += 1
+        self._write(prefix + text)
+
+    def close(self) -> None:
+        if self.mode != "each" and not self.raw:
+            if not self.count:
+                self._write("[]\n")
+            else:
+                self._write("\n]\n" if self.pretty else "]\n")
+        self.app.flush()
+
+    def _dumps(self, value: Any) -> str:
+        text = _dumps(value, 2 if self.pretty else None)
+        if self.pretty:
+            # On a terminal: DEL and C1 escaped as JSON escapes (json leaves them raw).
+            text = _UNSAFE_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+            if self.colour and len(text) <= COLOUR_LIMIT:
+                text = colourise(text)
+        return text
+
+    def _write(self, text: str) -> None:
+        self.app.write_raw(text.encode("utf-8"))
 
 
-def _filtered(resp: Any, expr: str) -> Any:
-    import jmespath
-    from jmespath.exceptions import JMESPathError
+def colourise(text: str) -> str:
+    """ANSI colours over json.dumps output: keys, strings, numbers, true/false/null.
 
+    One regular-expression pass; much faster than a general highlighter on large bodies.
+    """
+    return _JSON_TOKEN.sub(_colour_token, text)
+
+
+def _colour_token(m: "re.Match[str]") -> str:
+    string, colon, number, literal = m.groups()
+    if string is not None:
+        if colon is not None:
+            return f"{_KEY}{string}{_RESET}{colon}"
+        return f"{_STRING}{string}{_RESET}"
+    if number is not None:
+        return f"{_NUMBER}{number}{_RESET}"
+    return f"{_LITERAL}{literal}{_RESET}"
+
+
+def _dumps(value: Any, indent: int | None) -> str:
     try:
-        compiled = jmespath.compile(expr)
-    except JMESPathError as e:
-        from .errors import UsageError
-
-        raise UsageError(f"invalid --filter expression: {str(e).splitlines()[0]}") from None
-    try:
-        data = json.loads(resp.content)
-    except (ValueError, RecursionError):
-        ctype = resp.headers.get("Content-Type", "no content type")
-        raise OutputError(
-            f"--filter needs a JSON body; this one is not JSON ({ctype})",
-            hint="drop -f to see the body as it is",
-        ) from None
-    try:
-        return compiled.search(data)
-    except RecursionError:
-        raise OutputError("--filter: the JSON body is nested too deeply to search") from None
-
-
-def _print_json(app: "App", data: Any) -> None:
-    try:
-        text = json.dumps(data, indent=2, ensure_ascii=False)
+        if indent is None:
+            return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+        return json.dumps(value, ensure_ascii=False, indent=indent)
     except RecursionError:
         raise OutputError("the JSON is nested too deeply to print; save it with -o") from None
-    if app.stdout_tty and app.color:
-        from rich.json import JSON
-
-        app.body_console.print(JSON(text))
-    else:
-        app.write_raw((text + "\n").encode("utf-8"))
-        app.flush()
 
 
-def _pretty(app: "App", resp: Any) -> None:
-    status = f"HTTP/{_version(resp)} {resp.status_code} {resp.reason or ''}".rstrip()
-    style = "green" if resp.ok else ("yellow" if resp.status_code < 500 else "red")
-    app.console.print(status, style=f"bold {style}", markup=False, highlight=False)
-    if resp.request.method == "HEAD":
-        return
-    body = _read_up_to(resp, PRETTY_LIMIT)
+def _empty(value: Any) -> bool:
+    return value is None or value == [] or value == {}
+
+
+_NOT_JSON = object()
+
+
+def _loads(body: bytes) -> Any:
+    try:
+        return json.loads(body)
+    except (ValueError, RecursionError):
+        return _NOT_JSON
+
+
+def _need(opts: OutputOptions) -> str:
+    if opts.filter_expr:
+        return "-f"
+    if opts.slurp:
+        return "--slurp"
+    if opts.raw:
+        return "-r"
+    return "--json"
+
+
+def read_body(resp: Any, need: str, limit: int | None = None) -> bytes:
+    """The whole body, for an option that must hold it: an error past the limit
+    (counted in decoded bytes)."""
+    limit = BUFFER_LIMIT if limit is None else limit
+    body = _read_up_to(resp, limit)
     if body is None:
-        app.console.print(f"[body over {PRETTY_LIMIT} bytes; save it with -o FILE]", markup=False)
-        return
-    if not body:
-        return
-    if _is_binary(body):
-        app.console.print(f"[binary body: {len(body)} bytes; save it with -o FILE]", markup=False)
-        return
-    text = body.decode(resp.encoding or "utf-8", "replace") if resp.encoding else _decode(body)
-    ctype = resp.headers.get("Content-Type", "")
-    if "json" in ctype or text.lstrip()[:1] in ("{", "["):
-        try:
-            data = json.loads(text)
-        except (ValueError, RecursionError):
-            pass
-        else:
-            try:
-                _print_json(app, data)
-                return
-            except OutputError:
-                pass
-    app.write_raw((text if text.endswith("\n") else text + "\n").encode("utf-8"))
-    app.flush()
+        raise OutputError(
+            f"the body is over {_size(limit)}, the most {need} holds in memory",
+            hint="save it with -o FILE, or pipe it without --json, -f, -r or --paginate",
+        )
+    return body
+
+
+def parse_json(body: bytes, resp: Any, need: str = "--filter") -> Any:
+    data = _loads(body)
+    if data is _NOT_JSON:
+        ctype = inert(resp.headers.get("Content-Type", "no content type"))
+        raise OutputError(
+            f"{need} needs a JSON body; this one is not JSON ({ctype})",
+            hint=f"drop {need} to see the body as it is",
+        )
+    return data
+
+
+def _size(n: int) -> str:
+    return f"{n // (1024 * 1024)} MiB"
 
 
 def _read_up_to(resp: Any, limit: int) -> bytes | None:
@@ -256,7 +518,7 @@ def save(app: "App", resp: Any, path: str) -> None:
     # broken transfer never leaves a complete-looking file (syncing 1 GiB costs ~1.5 s).
     with replacing(path, durable=False) as f:
         chunks = resp.iter_content(CHUNK)
-        if app.stderr_tty:
+        if app.stderr_tty and not app.silent:
             chunks = _with_progress(app, resp, chunks)
         for chunk in chunks:
             f.write(chunk)

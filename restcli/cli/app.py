@@ -15,7 +15,17 @@ from .options import METHODS, OPTIONS
 app = typer.Typer(
     name="restcli",
     help="Call protected REST APIs (API Gateway IAM, Cognito, tokens, API keys).",
-    no_args_is_help=True,
+    epilog=(
+        "Examples:\n\n"
+        "  restcli get keyed /items -f 'items[].id' -r | xargs -n1 echo\n\n"
+        "  restcli get keyed /items --paginate -f 'items[]' > items.json\n\n"
+        "  restcli get keyed /items/42 -o item.json -w '%{http_code}\\n'\n\n"
+        "Exit codes: 0 ok; 1 other error; 2 usage; 3, 4, 5 HTTP 3xx, 4xx, 5xx; 6 timeout;"
+        " 7 connection or TLS; 8 config; 9 credentials; 10 --exit-status and nothing"
+        " selected; 130 interrupted; 141 stdout closed."
+    ),
+    # `restcli` alone prints this help and exits 0 (the callback does it).
+    invoke_without_command=True,
     # Tracebacks with locals could print tokens; expected failures never reach them.
     pretty_exceptions_enable=False,
     pretty_exceptions_show_locals=False,
@@ -60,6 +70,9 @@ def main_callback(
     if not isinstance(ctx.obj, App):
         ctx.obj = App()
     ctx.obj.config_option = config
+    if ctx.invoked_subcommand is None:
+        ctx.obj.out.line(ctx.get_help())
+        raise typer.Exit(0)
 
 
 def _request(ctx: typer.Context, method: str, api: str, path: str, items, **values) -> None:

@@ -28,6 +28,34 @@ class Parsed:
         self.values = values
 
 
+def hoist_config(argv: list[str]) -> list[str]:
+    """`--config PATH` anywhere before `--` moved to the front, where the CLI takes it:
+    `restcli get api /x --config f.toml` and `restcli profiles list --config f.toml` work."""
+    front: list[str] = []
+    rest: list[str] = []
+    i = 0
+    while i < len(argv):
+        arg = argv[i]
+        if arg == "--":
+            rest.extend(argv[i:])
+            break
+        if i > 0 and arg == "--config" and i + 1 < len(argv):
+            front += argv[i:i + 2]
+            i += 2
+            continue
+        if i > 0 and arg.startswith("--config="):
+            front.append(arg)
+        else:
+            opt = _BY_FLAG.get(arg)
+            rest.append(arg)
+            if opt is not None and opt.kind is not bool and i + 1 < len(argv):
+                # An option's value is never taken for --config (-H --config is a header).
+                rest.append(argv[i + 1])
+                i += 1
+        i += 1
+    return front + rest if front else argv
+
+
 def parse(argv: list[str]) -> Parsed | None:
     args = list(argv)
     config = None

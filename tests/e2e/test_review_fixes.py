@@ -97,7 +97,8 @@ def test_error_body_never_replaces_the_output_file(cli, profiles, gateway, tmp_p
     r = cli("get", "open", "/status/404", "-o", out)
     assert r.code == 4
     assert out.read_text() == "previous good copy"
-    assert b"Not Found" in r.stdout
+    # The error body goes to stderr, never to stdout (a script reads stdout).
+    assert r.stdout == b"" and "Not Found" in r.stderr
     r = cli("get", "open", "/status/404", "-o", out, "--ignore-status")
     assert r.code == 0
     assert "Not Found" in out.read_text()

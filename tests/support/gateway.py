@@ -32,7 +32,7 @@ selected: ``status/<code>``, ``redirect``, ``bytes``, ``truncate``, ``reset``,
 ``/key/status/429?times=2&then=200``.  Any other path answers a JSON echo of
 the request.
 
-``items?n=3`` answers ``{"items": [{"id": "item-1", ...}, ...]}``. ``pages`` is a
+``catalog?n=3`` answers ``{"items": [{"id": "item-1", ...}, ...]}``. ``pages`` is a
 paginated list: ``of`` pages (default 3) of ``per`` items (default 2), ``pad`` bytes of
 padding per page; ``style=link`` (default) links the next page with a relative
 ``Link: <pages?page=N...>; rel="next"``, ``style=token`` puts ``nextToken`` in the body
@@ -76,7 +76,7 @@ FAKE_JSON = b"not json <html>"
 TEXT_BODY = "hello from the test gateway \u2713\n".encode("utf-8")
 BEHAVIOURS = {
     "status", "redirect", "bytes", "truncate", "reset", "hang", "slow", "binary",
-    "invalid-utf8", "nested", "fake-json", "text", "upload", "items", "pages", "orders",
+    "invalid-utf8", "nested", "fake-json", "text", "upload", "catalog", "pages", "orders",
 }
 
 # status -> (x-amzn-ErrorType, message) in the style of API Gateway
@@ -736,7 +736,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
     def _b_text(self, req: "_Req"):
         self._send(200, TEXT_BODY, "text/plain; charset=utf-8")
 
-    def _b_items(self, req: "_Req"):
+    def _b_catalog(self, req: "_Req"):
         n = max(0, min(req.int("n", 3), 10_000))
         self._send_json(200, {"items": [{"id": f"item-{i}", "n": i} for i in range(1, n + 1)]})
 

@@ -1,0 +1,172 @@
+"""--paginate: every page of a list, each sent through the whole pipeline again.
+
+The next page comes from a `Link: <...>; rel="next"` header (RFC 8288; a relative link is
+resolved against the page's URL; it must stay on the endpoint's origin), or from a token
+in the body: a JMESPath expression (`paginate.next` in the profile, `--paginate-next`)
+whose value is sent in a query parameter (`paginate.param`, `--paginate-param`). Each
+page is prepared and authenticated afresh (a SigV4 signature covers time and query; a
+Cognito token is refreshed when due). One page is held in memory at a time.
+
+Imported only with --paginate (start-up).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote, unquote_plus, urljoin, urlsplit, urlunsplit
+
+from . import errors
+from .errors import OutputError, UsageError
+from .http import origin
+from .output import Renderer, print_response_head, read_body
+
+if TYPE_CHECKING:
+    from .app import App
+
+DEFAULT_MAX_PAGES = 1000
+MAX_PAGES_LIMIT = 1_000_000
+_LINK = re.compile(r"<([^>]*)>((?:\s*;\s*[^;,]*)*)")
+_PARAM = re.compile(r';\s*([^\s=;,]+)\s*(?:=\s*("(?:[^"\\]|\\.)*"|[^;,]*))?')
+
+
+class PaginationError(OutputError):
+    """The API's pages cannot be followed (a loop, another origin, a bad token)."""
+
+
+def next_link(link_header: str | None) -> str | None:
+    """The target of the first link whose rel includes "next" (RFC 8288)."""
+    if not link_header:
+        return None
+    for m in _LINK.finditer(link_header):
+        for name, value in _PARAM.findall(m.group(2)):
+            if name.lower() != "rel":
+                continue
+            value = value.strip()
+            if value.startswith('"') and value.endswith('"') and len(value) >= 2:
+                value = value[1:-1]
+            if "next" in value.lower().split():
+                return m.group(1).strip()
+    return None
+
+
+def with_query(url: str, name: str, value: str) -> str:
+    """URL with the query parameter NAME set to VALUE (others kept as they were)."""
+    parts = urlsplit(url)
+    kept = [p for p in parts.query.split("&") if p and unquote_plus(p.split("=", 1)[0]) != name]
+    kept.append(f"{quote(name, safe='')}={quote(value, safe='-._~')}")
+    return urlunsplit(parts._replace(query="&".join(kept)))
+
+
+class Pager:
+    def __init__(self, first_url: str, token_expr: str | None, token_param: str | None,
+                 where: str):
+        self.origin = origin(first_url)
+        self.seen = {first_url}
+        self.token = None
+        self.param = token_param
+        self.where = where
+        if token_expr:
+            from .filters import compile_expr
+
+            self.token = compile_expr(token_expr, where)
+
+    def next_url(self, resp: Any, url: str, body: bytes) -> str | None:
+        link = next_link(resp.headers.get("Link"))
+        if link is not None:
+            target = urljoin(url, link)
+            if urlsplit(target).scheme not in ("http", "https") or origin(target) != self.origin:
+                raise PaginationError(
+                    f"the next page is on another origin ({_shown(target)}); not followed",
+                    hint="restcli pages only within the endpoint's scheme, host and port",
+                )
+        elif self.token is not None:
+            from .filters import search
+            from .output import parse_json
+
+            value = search(self.token, parse_json(body, resp, "--paginate"), self.where)
+            if value is None or value == "":
+                return None
+            if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+                raise PaginationError(
+                    f"{self.where} selects a {type(value).__name__}, not a token string"
+                )
+            target = with_query(url, self.param, str(value))
+        else:
+            return None
+        if target in self.seen:
+            raise PaginationError(
+                f"pagination loop: the API sent {_shown(target)} as the next page again",
+            )
+        self.seen.add(target)
+        return target
+
+
+def _shown(url: str) -> str:
+    from .output import inert
+
+    return inert(url)
+
+
+def pager_for(the_plan: Any, opts: Any) -> Pager:
+    """The pager a call asks for, every setting checked before anything is sent."""
+    if the_plan.spec.method not in ("GET", "HEAD"):
+        raise UsageError("--paginate follows GET requests only")
+    configured = the_plan.profile.get("paginate") or {}
+    expr = opts.paginate_next or configured.get("next")
+    param = opts.paginate_param or (None if opts.paginate_next else configured.get("param"))
+    where = "--paginate-next" if opts.paginate_next else "profile key paginate.next"
+    if opts.paginate_param and not expr:
+        raise UsageError("--paginate-param needs --paginate-next (or the profile's paginate)")
+    if expr and not param:
+        if not expr.isidentifier():
+            raise UsageError(
+                f"{where} {expr!r} is not a plain name: say which query parameter sends it",
+                hint="add --paginate-param NAME",
+            )
+        param = expr
+    for given, flag in ((opts.output.output_file, "-o"), (opts.output.headers_only, "--headers"),
+                        (opts.write_out, "-w")):
+        if given:
+            raise UsageError(f"--paginate does not take {flag}; pages go to stdout (> FILE)")
+    if opts.max_pages is not None and not 1 <= opts.max_pages <= MAX_PAGES_LIMIT:
+        raise UsageError(f"--max-pages must be from 1 to {MAX_PAGES_LIMIT}")
+    return Pager(the_plan.spec.url, expr, param, where)
+
+
+def send_pages(app: "App", client: Any, the_plan: Any, opts: Any,
+               render_response: Callable[..., int]) -> int:
+    pager = pager_for(the_plan, opts)
+    renderer = Renderer(app, opts.output, paginated=True)
+    limit = opts.max_pages or DEFAULT_MAX_PAGES
+    url = the_plan.spec.url
+    pages = 0
+    try:
+        while True:
+            # A fresh copy per page: a redirect may strip headers from the one it follows.
+            spec = the_plan.spec.replace(
+                url=url, headers=dict(the_plan.spec.headers),
+                user_headers=dict(the_plan.spec.user_headers),
+            )
+            resp = client.send(spec, the_plan.auth)
+            pages += 1
+            with resp:
+                if not (200 <= resp.status_code < 300 or opts.ignore_status):
+                    return render_response(app, resp, opts, renderer)
+                if opts.output.include:
+                    print_response_head(app, resp, to_stdout=True)
+                body = read_body(resp, "--paginate") if resp.request.method != "HEAD" else b""
+                following = pager.next_url(resp, spec.url, body)
+                renderer.page(resp, body)
+            if following is None:
+                break
+            if pages >= limit:
+                app.warn(f"stopped after {pages} pages; more remain (--max-pages)")
+                break
+            url = following
+    finally:
+        renderer.close()
+    if opts.output.exit_status and not renderer.sink.selected:
+        return errors.NOTHING_SELECTED
+    return errors.OK
