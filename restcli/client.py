@@ -1,34 +1,63 @@
-"""Sending: a requests session with TLS verification, timeouts, retries and safe redirects.
+"""Sending: a requests session with TLS verification, deadlines, retries and safe redirects.
 
 Retries and redirects are driven here rather than by urllib3, so that every attempt and
 every hop is prepared again and the auth applied afresh (a SigV4 signature covers the
 time, the path and the host), and so that credentials never follow a redirect that
 leaves the endpoint's origin.
+
+Redirects (301, 302, 303, 307, 308) are followed for every method, at most
+MAX_REDIRECTS hops:
+- 301, 302 and 303 become a GET without a body (HEAD stays HEAD), as curl -L and
+  browsers do;
+- 307 and 308 keep the method and the body, within the origin the call started at; to
+  another origin they are followed only when there is no body (else exit 3);
+- on a hop that changes scheme, host or port, in every auth mode, the mode's auth is
+  dropped and so is every credential header: Authorization, Proxy-Authorization, Cookie,
+  X-Api-Key, X-Amz-Security-Token, the mode's own header, every header whose value came
+  from a secret reference or headers_command. Cookies a response sets are never kept.
+The RequestSpec given is never changed: each hop works on its own copy.
 """
 
 from __future__ import annotations
 
 import email.utils
+import os
 import random
 import time
-from .record import record
-from typing import Any, Callable
+import weakref
+from collections.abc import Callable
+from http.cookiejar import DefaultCookiePolicy
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import requests
 
 from .auth.none import NoAuth
-from .errors import ConfigError, RedirectFailure, UsageError, translate
-from .http import origin, seekable
-from .request import RequestSpec
+from .deadline import HEAD, TOTAL, Watch, watched_session
+from .errors import (
+    ConfigError,
+    CredentialsError,
+    DeadlineFailure,
+    RedirectFailure,
+    TimeoutFailure,
+    UsageError,
+    translate,
+)
+from .http import SENSITIVE_HEADERS, origin, seekable
+from .record import record
+from .request import RequestSpec, wire_auth
 
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
 IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE"})
-FOLLOW = frozenset({"GET", "HEAD"})
+REDIRECTS = frozenset({301, 302, 303, 307, 308})
+BECOME_GET = frozenset({301, 302, 303})
 MAX_REDIRECTS = 10
 # A script never waits unboundedly: longer Retry-After values end the retries.
 MAX_WAIT = 30.0
 BACKOFF_BASE = 0.5
+# Headers that describe a body: gone with it when a redirect turns the call into a GET.
+BODY_HEADERS = frozenset({"content-type", "content-length", "content-encoding",
+                          "transfer-encoding", "content-md5"})
 
 
 @record
@@ -38,23 +67,13 @@ class SendOptions:
     retries: int
     retry_unsafe: bool = False
     verify: bool | str = True
-
-
-class UserHeadersWin:
-    """Applies the auth, then the user's own command-line headers (and removals) over it."""
-
-    def __init__(self, auth: Callable, user_headers: dict[str, tuple[str, str | None]]):
-        self.auth = auth
-        self.user_headers = user_headers
-
-    def __call__(self, request: Any) -> Any:
-        request = self.auth(request)
-        for name, value in self.user_headers.values():
-            if value is None:
-                request.headers.pop(name, None)
-            else:
-                request.headers[name] = value
-        return request
+    # The whole call, retries and redirects included (None: only --timeout bounds it).
+    max_time: float | None = None
+    # An explicit proxy (--proxy or the profile's proxy key) and which of the two it is.
+    proxy: str | None = None
+    proxy_source: str = "--proxy"
+    # A client certificate for mutual TLS: (cert file, key file or None, key password).
+    client_cert: tuple | None = None
 
 
 class Client:
@@ -69,7 +88,11 @@ class Client:
         self.on_request = on_request or (lambda prep, attempt: None)
         self.on_response = on_response or (lambda resp: None)
         self.on_retry = on_retry or (lambda why, wait: None)
-        self.session = requests.Session()
+        self.watch = Watch(options.timeout, options.max_time)
+        ssl_context = client_tls(options.client_cert, options.verify) if options.client_cert else None
+        self.session = watched_session(self.watch, ssl_context)
+        # Cookies a response sets are never sent again (not even after a redirect).
+        self.session.cookies.set_policy(DefaultCookiePolicy(allowed_domains=[]))
         if options.verify is False:
             # The caller warned once, in restcli's words; urllib3 would warn per request.
             import urllib3
@@ -88,13 +111,16 @@ class Client:
             spec.url,
             headers=headers,
             data=body,
-            auth=UserHeadersWin(auth, spec.user_headers),
+            # The auth, then the user's header items over it (request.wire_auth).
+            auth=wire_auth(auth, spec),
         )
         return self.session.prepare_request(req)
 
     def send(self, spec: RequestSpec, auth: Callable) -> Any:
-        """Send, following redirects for GET/HEAD; the final response is open for streaming."""
+        """Send, following redirects (see the module's doc); the final response streams."""
+        self.watch.begin()
         start = origin(spec.url)
+        spec = _copy(spec)
         hops = 0
         renewed = False
         while True:
@@ -105,27 +131,44 @@ class Client:
                 if auth.renew_after_401(resp):
                     resp.close()
                     continue
-            if not (resp.is_redirect and spec.method in FOLLOW):
-                return resp
+            if resp.status_code not in REDIRECTS or "location" not in resp.headers:
+                return self._guarded(resp, spec.url)
+            status = resp.status_code
             hops += 1
             if hops > MAX_REDIRECTS:
                 resp.close()
                 raise RedirectFailure(f"more than {MAX_REDIRECTS} redirects, last to {spec.url}")
-            location = urljoin(spec.url, resp.headers["location"])
+            location = _location(spec.url, resp.headers["location"])
             resp.close()
-            if urlsplit(location).scheme not in ("http", "https"):
-                raise RedirectFailure(f"redirect to a non-HTTP URL: {location}")
-            spec.url = location
-            if origin(location) != start and not isinstance(auth, NoAuth):
+            nxt = _copy(spec)
+            nxt.url = location
+            leaves = origin(location) != start
+            if status in BECOME_GET:
+                if nxt.method != "HEAD":
+                    nxt.method = "GET"
+                _drop_body(nxt)
+            elif spec.body is not None:
+                if leaves:
+                    raise RedirectFailure(
+                        f"HTTP {status} redirect of a {spec.method} with a body to another "
+                        f"origin ({_netloc(location)}): not followed, the body is not sent there"
+                    )
+                if not isinstance(spec.body, bytes) and not seekable(spec.body):
+                    raise RedirectFailure(
+                        f"HTTP {status} redirect to {location}: the body was read from a stream "
+                        "and cannot be sent again"
+                    )
+            if leaves:
                 # Names from the mode's auth, before it is replaced: its own header may be
                 # one only it knows (X-My-Token), set by the mode or by the user.
-                leaving = spec.credential_names(auth)
+                leaving = (
+                    spec.credential_names(auth) | set(spec.command_header_names) | SENSITIVE_HEADERS
+                )
                 auth = NoAuth()
                 for name in leaving:
-                    spec.headers.pop(name, None)
-                spec.user_headers = {
-                    k: v for k, v in spec.user_headers.items() if k not in leaving
-                }
+                    nxt.headers.pop(name, None)
+                nxt.user_headers = {k: v for k, v in nxt.user_headers.items() if k not in leaving}
+            spec = nxt
 
     def _send_retrying(self, spec: RequestSpec, auth: Callable) -> Any:
         retries = self.options.retries
@@ -135,34 +178,42 @@ class Client:
             may_retry = False
         attempt = 0
         while True:
+            if self.watch.out_of_time():
+                raise self._limit_error(spec.url, TOTAL)
             prep = self.prepare(spec, auth)
             self.on_request(prep, attempt)
             # Proxies and CA bundle from the environment, as Session.request would.
+            proxies = {"http": self.options.proxy, "https": self.options.proxy} if self.options.proxy else {}
             settings = self.session.merge_environment_settings(
-                prep.url, {}, True, self.options.verify, None
+                prep.url, proxies, True, self.options.verify, None
             )
             try:
                 resp = self.session.send(
                     prep,
-                    timeout=self.options.timeout or None,
+                    timeout=(self.watch.connect_timeout(), self.options.timeout or None),
                     allow_redirects=False,
                     **settings,
                 )
             except requests.exceptions.ReadTimeout as e:
                 # Not retried: each retry would wait the full timeout again.
-                raise translate(e) from None
+                raise self._failure(e, prep.url, settings.get("proxies")) from None
             except requests.RequestException as e:
-                if may_retry and attempt < retries and _is_connection_error(e):
+                if self.watch.hit:
+                    raise self._limit_error(prep.url, self.watch.hit) from None
+                if may_retry and attempt < retries and _is_connection_error(e) and not _is_plain_http(e):
                     wait = backoff(attempt)
-                    self.on_retry(f"connection error: {type(e).__name__}", wait)
-                    time.sleep(wait)
-                    attempt += 1
-                    continue
-                raise translate(e) from None
+                    remaining = self.watch.remaining()
+                    if remaining is None or wait < remaining:
+                        self.on_retry(f"connection error: {type(e).__name__}", wait)
+                        time.sleep(wait)
+                        attempt += 1
+                        continue
+                raise self._failure(e, prep.url, settings.get("proxies")) from None
             self.on_response(resp)
             if may_retry and attempt < retries and resp.status_code in RETRY_STATUSES:
                 wait = backoff(attempt, resp.headers.get("Retry-After"))
-                if wait is not None:
+                remaining = self.watch.remaining()
+                if wait is not None and (remaining is None or wait < remaining):
                     resp.close()
                     self.on_retry(f"HTTP {resp.status_code}", wait)
                     time.sleep(wait)
@@ -170,8 +221,154 @@ class Client:
                     continue
             return resp
 
+    def _failure(self, e: BaseException, url: str, proxies: dict | None) -> BaseException:
+        return translate(
+            e,
+            timeout=self.options.timeout,
+            proxy=_proxy_for(url, proxies or {}, self.options),
+        )
+
+    def _limit_error(self, url: str, which: str) -> BaseException:
+        host = _netloc(url)
+        if which == HEAD:
+            return TimeoutFailure(
+                f"no response from {host} within {self.options.timeout:g} s (--timeout)",
+                hint="raise --timeout, or check that the API is reachable",
+            )
+        return DeadlineFailure(
+            f"the call to {host} did not finish within {self.options.max_time:g} s (--max-time)",
+            hint="raise --max-time (or the profile's max_time)",
+        )
+
+    def _guarded(self, resp: Any, url: str) -> Any:
+        """The response, whose body reading reports a limit that ran out as that limit."""
+        # Through a weak reference: a cycle would keep the connection open until GC.
+        this = weakref.ref(resp)
+        read = type(resp).iter_content
+        watch = self.watch
+
+        def iter_content(*args: Any, **kwargs: Any):
+            try:
+                yield from read(this(), *args, **kwargs)
+            except requests.RequestException:
+                if watch.hit:
+                    raise self._limit_error(url, watch.hit) from None
+                raise
+            if watch.hit == TOTAL:
+                # The socket was shut: what looked like the end of the body was not.
+                raise self._limit_error(url, TOTAL)
+
+        resp.iter_content = iter_content
+        return resp
+
     def close(self) -> None:
+        self.watch.stop()
         self.session.close()
+
+
+def _copy(spec: RequestSpec) -> RequestSpec:
+    return spec.replace(
+        headers=dict(spec.headers),
+        user_headers=dict(spec.user_headers),
+        command_header_names=set(spec.command_header_names),
+    )
+
+
+def _drop_body(spec: RequestSpec) -> None:
+    spec.body = None
+    spec.body_path = None
+    for name in BODY_HEADERS:
+        spec.headers.pop(name, None)
+    spec.user_headers = {k: v for k, v in spec.user_headers.items() if k not in BODY_HEADERS}
+
+
+def _location(url: str, value: str) -> str:
+    try:
+        location = urljoin(url, value)
+        parts = urlsplit(location)
+        parts.port  # noqa: B018 - raises on a bad port
+    except ValueError:
+        raise RedirectFailure(f"redirect to an invalid URL: {value!r}") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise RedirectFailure(f"redirect to a non-HTTP URL: {location}")
+    return location
+
+
+def _netloc(url: str) -> str:
+    try:
+        return urlsplit(url).netloc.rpartition("@")[2]
+    except ValueError:
+        return url
+
+
+def _is_plain_http(e: BaseException) -> bool:
+    # HTTPS to a plain-HTTP port: the same answer every time, never retried.
+    return "WRONG_VERSION_NUMBER" in str(e) or "wrong version number" in str(e)
+
+
+def _proxy_for(url: str, proxies: dict, options: SendOptions) -> tuple[str, str] | None:
+    """(proxy host:port, the setting that named it) used for URL, if any."""
+    scheme = urlsplit(url).scheme
+    proxy = proxies.get(scheme) or proxies.get("all")
+    if not proxy:
+        return None
+    if options.proxy and proxy == options.proxy:
+        source = options.proxy_source
+    else:
+        source = next(
+            (name for name in (f"{scheme.upper()}_PROXY", f"{scheme}_proxy", "ALL_PROXY", "all_proxy")
+             if os.environ.get(name) == proxy),
+            f"{scheme.upper()}_PROXY",
+        )
+    return _netloc(proxy if "://" in proxy else "http://" + proxy), source
+
+
+def client_tls(cert: tuple, verify: bool | str) -> Any:
+    """An SSL context presenting the client certificate (mutual TLS), verifying as asked."""
+    import ssl
+
+    cert_file, key_file, password, where = (*cert, None, None, None)[:4]
+    ctx = ssl.create_default_context()
+    if verify is False:
+        ctx.check_hostname = False
+        ctx.verify_mode = ssl.CERT_NONE
+    else:
+        from requests.utils import DEFAULT_CA_BUNDLE_PATH
+
+        bundle = verify if isinstance(verify, str) else os.environ.get("REQUESTS_CA_BUNDLE")
+        ctx.load_verify_locations(bundle or DEFAULT_CA_BUNDLE_PATH)
+    error = UsageError if where == "command line" else ConfigError
+    for path, flag in ((cert_file, "--cert / client_cert"), (key_file, "--key / client_key")):
+        if path and not os.path.isfile(path):
+            raise error(f"client certificate file not found: {path} ({flag})")
+    try:
+        ctx.load_cert_chain(cert_file, key_file or None, password=password or None)
+    except ssl.SSLError as e:
+        raise CredentialsError(
+            f"cannot use the client certificate {cert_file}: {e.reason or e}".rstrip(),
+            hint="check client_cert/client_key match, and client_key_password for an encrypted key",
+        ) from None
+    except OSError as e:
+        raise CredentialsError(f"cannot read the client certificate {cert_file}: {e.strerror}") from None
+    return ctx
+
+
+def proxy_secrets(proxy: str | None, environ: Any) -> list[str]:
+    """Passwords in proxy URLs (--proxy, proxy, *_PROXY): registered to be scrubbed."""
+    found = []
+    names = ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy")
+    for value in (proxy, *(environ.get(n) for n in names)):
+        if not value:
+            continue
+        try:
+            parts = urlsplit(value if "://" in value else "http://" + value)
+        except ValueError:
+            continue
+        for secret in (parts.password, parts.username and parts.password and
+                       f"{parts.username}:{parts.password}"):
+            if secret:
+                found.append(secret)
+    return found
 
 
 def _is_connection_error(e: Exception) -> bool:
