@@ -218,6 +218,7 @@ class Renderer:
         pretty = app.stdout_tty or opts.force_json
         self.sink = JsonSink(app, pretty, app.stdout_tty and app.color, opts.raw, mode)
         self.pages = 0
+        self.paginated = paginated
 
     def page(self, resp: Any, body: bytes | None = None) -> None:
         """One response's body; `body` when the caller read it already (bounded)."""
@@ -306,7 +307,9 @@ class Renderer:
     def _bytes(self, body: bytes) -> None:
         if body:
             self.sink.selected = True
-            self.app.write_raw(body)
+            # Pages one after another: each ends its line.
+            end = b"\n" if self.paginated and not body.endswith(b"\n") else b""
+            self.app.write_raw(body + end)
         self.app.flush()
 
     def _stream(self, chunks: Iterable[bytes]) -> None:

@@ -157,8 +157,8 @@ def send_pages(app: "App", client: Any, the_plan: Any, opts: Any,
                 if opts.output.include:
                     print_response_head(app, resp, to_stdout=True)
                 body = read_body(resp, "--paginate") if resp.request.method != "HEAD" else b""
-                following = pager.next_url(resp, spec.url, body)
                 renderer.page(resp, body)
+                following = pager.next_url(resp, spec.url, body)
             if following is None:
                 break
             if pages >= limit:
