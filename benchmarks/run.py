@@ -56,7 +56,7 @@ What it does, in one run on one machine:
   spreads over all tools; every measured run is checked (exit 0, and the body or the
   byte count where it matters);
 * prints a table of absolute figures (medians), the ratios against the comparators and
-  each target of issue 6 with PASS/MISS. A ratio is the median of the per-round ratios
+  each target with PASS/MISS. A ratio is the median of the per-round ratios
   (two commands of one round ran seconds apart, so drifting load from other work on the
   machine cancels out), shown with its interquartile range;
 * with --breakdown, a ladder of stand-in commands that splits restcli's start-up into

@@ -139,7 +139,7 @@ def report(bench, small: list[Cmd], big: list[Cmd], extra: list[Cmd] = ()) -> tu
     targets = [evaluate(t, fig, bench) for t in (STARTUP_TARGETS if small else ())]
     targets += [evaluate(t, fig, bench) for t in (BIG_TARGETS if big else ())]
     editable = [evaluate(t, fig, bench, "ed_") for t in STARTUP_TARGETS] if small and bench.alt else []
-    lines += target_table(f"target (issue 6), restcli {bench.install} install", targets)
+    lines += target_table(f"target, restcli {bench.install} install", targets)
     if editable:
         lines.append("")
         lines.append(f"For information, the same start-up targets with the {bench.alt[2]} install "

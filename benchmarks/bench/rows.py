@@ -4,7 +4,7 @@ A row's argv and label are templates: `{name}` is filled from runner.Bench.conte
 (restcli, py, config, url, api_key, region, tools, ...); any other brace is left as it is.
 `env` names an environment and `check` a check of runner.Bench (a check may take an
 argument after a colon). `vs` lists the rows its ratio columns compare it with. Targets
-(issue 6) name the rows they compare and the limit.
+(the start-up and transfer targets) name the rows they compare and the limit.
 """
 
 from __future__ import annotations
@@ -165,7 +165,7 @@ RUN_FILE_PAIRS = (("api_key", "run_file_api_key", "run_loop_api_key", "run_one_a
 # ---------------------------------------------------------------------------
 # --breakdown: a ladder of stand-ins; each step adds one layer to the step it is "over"
 
-MODS = ("import restcli.__main__, restcli.app, restcli.fast_argv, restcli.request_options, restcli.call, "
+MODS = ("import restcli.__main__, restcli.app, restcli.cli.fast, restcli.cli.options, restcli.call, "
         "restcli.client, restcli.config, restcli.output, restcli.request, restcli.secrets, "
         "restcli.auth.api_key")
 CREDS = "get_credentials().get_frozen_credentials()"
@@ -216,10 +216,10 @@ BREAKDOWN_ROWS = (
     Row("bd_j", "J  fix? I0 with requests' charset detection (charset_normalizer) kept out",
         main_via_c("get", "iamenv", "/items", patch=NO_CHARSET_DETECTION), env="iam", over="bd_i0", check="signed"),
     Row("bd_t", "T  import typer", ("{py}", "-c", "import typer"), over="bd_pass"),
-    Row("bd_t2", "T2 T + import restcli.__main__, restcli.cli",
-        ("{py}", "-c", "import typer, restcli.__main__, restcli.cli"), over="bd_t"),
+    Row("bd_t2", "T2 T + import restcli.__main__, restcli.cli.app",
+        ("{py}", "-c", "import typer, restcli.__main__, restcli.cli.app"), over="bd_t"),
     Row("bd_t3", "T3 T2 + typer.main.get_command(app) (builds every command)",
-        ("{py}", "-c", "import typer.main, restcli.__main__; from restcli.cli import app; typer.main.get_command(app)"),
+        ("{py}", "-c", "import typer.main, restcli.__main__; from restcli.cli.app import app; typer.main.get_command(app)"),
         over="bd_t2"),
     Row("bd_g", "G  restcli completion (the real one)", ("{restcli}",), env="complete", over="bd_t3",
         check="has:keyed"),
@@ -257,7 +257,7 @@ CASES = {
 }
 
 # ---------------------------------------------------------------------------
-# targets (issue 6). The start-up ones are also shown for the [editable] install, with
+# targets. The start-up ones are also shown for the [editable] install, with
 # the keys of per-install rows prefixed "ed_".
 
 STARTUP_TARGETS = (
