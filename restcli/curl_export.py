@@ -25,7 +25,11 @@ _TRANSPORT = {"content-length", "connection", "accept-encoding", "host"}
 def shell_expression(reference: str | None, fallback: str) -> str:
     """The shell form of a secret reference, for use inside double quotes."""
     if reference and reference.startswith("env:"):
-        return "${" + reference[4:] + "}"
+        name = reference[4:]
+        if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
+            return "${" + name + "}"
+        # Not a shell identifier (MY-KEY, 1KEY): ${...} would misread it; printenv does not.
+        return "$(printenv " + shlex.quote(name) + ")"
     # A command substitution is parsed afresh even inside double quotes: the words only
     # need quoting as restcli itself splits them (shlex, no shell).
     if reference and reference.startswith("file:"):
@@ -101,7 +105,8 @@ def to_curl(app: "App", spec: "RequestSpec", prep: Any, auth: Any, profile: str)
         if auth.curl_needs_env_export:
             app.note(f'the command reads AWS_* variables: first run eval "$(restcli env {profile})"')
     if spec.headers_command:
-        words += ["--header", f"@<({spec.headers_command})"]
+        # The argv restcli runs (shlex, no shell), quoted so bash runs the same words.
+        words += ["--header", f"@<({shlex.join(shlex.split(spec.headers_command))})"]
     words += _body(spec, prep, q)
     if q.literals:
         app.warn(

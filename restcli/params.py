@@ -64,6 +64,9 @@ class Settings:
     `warn` is the application's scrubbing warning writer.
     """
 
+    # True for --offline and --curl: the providers use what is cached and connect nowhere.
+    offline = False
+
     def __init__(
         self,
         profile: "Profile",

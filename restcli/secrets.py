@@ -14,6 +14,9 @@ from .errors import ConfigError, CredentialsError
 
 PREFIXES = ("env:", "file:", "command:")
 COMMAND_TIMEOUT = 60.0
+# A `file:` reference reads at most this much, and only from a regular file (a FIFO or
+# a device such as /dev/zero would block or never end).
+FILE_LIMIT = 64 * 1024
 
 
 def is_reference(value: str) -> bool:
@@ -46,18 +49,38 @@ def _resolve(value: str, where: str) -> str:
             )
         return os.environ[name]
     if value.startswith("file:"):
-        path = os.path.expanduser(value[5:])
-        try:
-            with open(path, encoding="utf-8") as f:
-                text = f.read()
-        except OSError as e:
-            raise CredentialsError(f"cannot read {path}: {e.strerror} ({where})") from None
-        except UnicodeDecodeError:
-            raise CredentialsError(f"{path} is not UTF-8 text ({where})") from None
-        return text
+        return read_secret_file(os.path.expanduser(value[5:]), where)
     if value.startswith("command:"):
         return run_command(value[8:], where)
     return value
+
+
+def read_secret_file(path: str, where: str) -> str:
+    """A regular file's text, at most FILE_LIMIT bytes; anything else is exit 9."""
+    import stat
+
+    try:
+        # O_NONBLOCK: opening a FIFO must not wait for a writer; fstat decides below.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError as e:
+        raise CredentialsError(f"cannot read {path}: {e.strerror} ({where})") from None
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise CredentialsError(f"{path} is not a regular file ({where})")
+    with os.fdopen(fd, "rb") as f:
+        try:
+            data = f.read(FILE_LIMIT + 1)
+        except OSError as e:
+            raise CredentialsError(f"cannot read {path}: {e.strerror} ({where})") from None
+    if len(data) > FILE_LIMIT:
+        raise CredentialsError(
+            f"{path} is larger than {FILE_LIMIT // 1024} KiB, the limit for a file: "
+            f"reference ({where})"
+        )
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise CredentialsError(f"{path} is not UTF-8 text ({where})") from None
 
 
 def run_command(cmd: str, where: str) -> str:
@@ -113,18 +136,32 @@ class Redactor:
     origins: dict[str, str] = Factory(dict)
 
     def add(self, value: str | None, reference: str | None = None) -> None:
-        if value and reference and is_reference(reference):
+        if not isinstance(value, str) or not value:
+            return  # only text can be a secret in a header or a message
+        if isinstance(reference, str) and is_reference(reference):
             self.origins[value] = reference
-        if value:
-            self.values.add(value)
+        self.values.add(value)
 
     def scrub(self, text: str) -> str:
+        """`text` without any secret's value, whatever its length; never raises."""
+        try:
+            return self._scrub(text)
+        except Exception:  # noqa: BLE001 - a message must still be shown, without secrets
+            return "(message withheld: it could not be checked for secrets)"
+
+    def _scrub(self, text: str) -> str:
+        import re
+
         for v in sorted(self.values, key=len, reverse=True):
-            # Very short values would scrub ordinary words; they are masked where shown.
-            if len(v) < 4:
-                continue
             # Also the forms a library's message may quote: repr of the str and the bytes.
             for form in {v, repr(v)[1:-1], repr(v.encode("utf-8", "replace"))[2:-1]}:
-                if form in text:
+                if form not in text:
+                    continue
+                if len(form) >= 4:
                     text = text.replace(form, mask(v))
+                else:
+                    # A short value is masked where it stands alone, so ordinary words
+                    # that merely contain it stay readable.
+                    pattern = r"(?<![A-Za-z0-9])" + re.escape(form) + r"(?![A-Za-z0-9])"
+                    text = re.sub(pattern, mask(v), text)
         return text

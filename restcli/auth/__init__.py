@@ -40,7 +40,14 @@ def all_modes() -> list["Mode"]:
     return [_load(n) for n in NAMES]
 
 
-def build_auth(profile: "Profile", mode_name: str, redactor: "Redactor", warn=None) -> "Auth":
-    """The mode's auth for a profile; `warn` is the application's scrubbing warner."""
+def build_auth(
+    profile: "Profile", mode_name: str, redactor: "Redactor", warn=None, offline: bool = False
+) -> "Auth":
+    """The mode's auth for a profile; `warn` is the application's scrubbing warner.
+
+    `offline` (--offline, --curl): no connection of any kind; cached credentials as they are.
+    """
     mode = get(mode_name)
-    return mode.build(Settings(profile, mode, redactor, warn))
+    settings = Settings(profile, mode, redactor, warn)
+    settings.offline = offline
+    return mode.build(settings)

@@ -59,7 +59,9 @@ def build(settings: Settings):
         # As Amplify does: guest or signed-in credentials from a Cognito identity pool.
         from ..cognito.identity import IdentityPoolSource
 
-        source = IdentityPoolSource(profile, settings.redactor, warn=settings.warn)
+        source = IdentityPoolSource(
+            profile, settings.redactor, warn=settings.warn, offline=settings.offline
+        )
     else:
         source = credentials.load(aws_profile)
     region = (

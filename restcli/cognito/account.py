@@ -55,20 +55,19 @@ class Tokens:
 
     @classmethod
     def from_entry(cls, data: dict[str, Any]) -> "Tokens | None":
-        try:
-            tokens = cls(
-                access_token=data["access_token"],
-                expires_at=float(data["expires_at"]),
-                id_token=data.get("id_token"),
-                refresh_token=data.get("refresh_token"),
-                username=data.get("username"),
-                flow=data.get("flow", ""),
-            )
-        except (KeyError, TypeError, ValueError):
+        """Tokens from a cache entry, or None when a field is missing or of the wrong type."""
+        access, expires = data.get("access_token"), data.get("expires_at")
+        optional = [data.get(k) for k in ("id_token", "refresh_token", "username")]
+        flow = data.get("flow", "")
+        if not (isinstance(access, str) and access):
             return None
-        if not isinstance(tokens.access_token, str):
+        if isinstance(expires, bool) or not isinstance(expires, (int, float)):
             return None
-        return tokens
+        if expires != expires or not isinstance(flow, str):  # NaN
+            return None
+        if not all(v is None or isinstance(v, str) for v in optional):
+            return None
+        return cls(access, float(expires), *optional, flow=flow)
 
     def entry(self) -> dict[str, Any]:
         return {
@@ -227,7 +226,15 @@ class Account:
             return None
         tokens = Tokens.from_entry(data)
         if tokens is None:
-            self.warn(f"ignoring corrupt token cache entry {self.cache.path(key)} (missing fields)")
+            self.warn(
+                f"ignoring corrupt token cache entry {self.cache.path(key)} "
+                "(missing fields, or fields of the wrong type)"
+            )
+            return None
+        # Known to the redactor from the moment they are read: a service that quotes one
+        # in an error (logout, refresh) never gets it printed.
+        for token in (tokens.id_token, tokens.access_token, tokens.refresh_token):
+            self.settings.redactor.add(token)
         return tokens
 
     def not_signed_in(self) -> CredentialsError:
@@ -243,9 +250,28 @@ class Account:
         tokens = self.cached()
         if tokens is not None and tokens.fresh():
             return tokens
+        if self.settings.offline:
+            return self._offline(tokens)
         if tokens is None and not self.machine:
             raise self.not_signed_in()
         return self._renew(stale=None)
+
+    def _offline(self, tokens: Tokens | None) -> Tokens:
+        """--offline and --curl connect nowhere: a stale cached token is shown as it is."""
+        if tokens is None:
+            if self.machine:
+                raise CredentialsError(
+                    f"no cached token for profile {self.profile_name!r}, and --offline and "
+                    "--curl make no connection to fetch one",
+                    hint=f"make one call first: restcli get {self.profile_name} /",
+                )
+            raise self.not_signed_in()
+        state = "has expired" if not tokens.fresh(margin=0) else "is about to expire"
+        self.warn(
+            f"the cached Cognito token {state}; shown as it is (--offline and --curl "
+            "make no connection to refresh it)"
+        )
+        return tokens
 
     def renew(self, stale: str) -> Tokens:
         """After a 401: new tokens, unless another process has already replaced `stale`."""

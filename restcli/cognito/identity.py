@@ -60,17 +60,21 @@ def _settings(profile: "Profile", redactor: "Redactor", warn=None) -> Settings:
     return Settings(profile, USER_POOL, redactor, warn)
 
 
-def _account(profile: "Profile", redactor: "Redactor", warn) -> "Account":
+def _account(profile: "Profile", redactor: "Redactor", warn, offline: bool = False) -> "Account":
     from .account import Account
 
-    return Account(_settings(profile, redactor, warn), warn=warn)
+    settings = _settings(profile, redactor, warn)
+    settings.offline = offline
+    return Account(settings, warn=warn)
 
 
 def provider_name(account: "Account") -> str:
     return f"cognito-idp.{account.region}.amazonaws.com/{account.pool_id}"
 
 
-def login_for(profile: "Profile", redactor: "Redactor", warn=None) -> Login | None:
+def login_for(
+    profile: "Profile", redactor: "Redactor", warn=None, offline: bool = False
+) -> Login | None:
     """The signed-in user's Login, or None for the unauthenticated (guest) role."""
     from .account import injected_token
 
@@ -81,7 +85,7 @@ def login_for(profile: "Profile", redactor: "Redactor", warn=None) -> Login | No
     ):
         return None
     settings = _settings(profile, redactor, warn)
-    account = _account(profile, redactor, warn)
+    account = _account(profile, redactor, warn, offline)
     if account.machine:
         return None  # client_credentials has no ID token: no user to log in
     injected = injected_token(settings)
@@ -113,10 +117,12 @@ def credentials(
     profile: "Profile",
     redactor: "Redactor | None" = None,
     warn: Callable[[str], None] | None = None,
+    offline: bool = False,
 ) -> tuple[str, str, str, float]:
     """(access_key, secret_key, session_token, expiry as epoch seconds) for the profile.
 
     `guest` (the profile key, or --guest for one call) forces the unauthenticated role.
+    `offline` (--offline, --curl): cached credentials as they are, no connection.
     """
     from ..secrets import Redactor
     from .cache import Cache
@@ -127,10 +133,12 @@ def credentials(
     if not pool:
         raise ConfigError(f"profile {profile.name!r} has no identity_pool_id")
     region = pool_region(pool)
-    login = login_for(profile, redactor, warn)
+    login = login_for(profile, redactor, warn, offline)
     cache = Cache(warn=warn)
     persist = login is None or not login.injected
-    if not persist:
+    if offline:
+        creds = _offline_credentials(profile.name, cache, pool, login if persist else None, warn)
+    elif not persist:
         creds = _fetch(profile.name, pool, region, login, None)[1]
     else:
         key = _key("awscreds", pool, login)
@@ -148,6 +156,22 @@ def credentials(
     for value in (creds["secret_key"], creds["session_token"]):
         redactor.add(value)
     return creds["access_key"], creds["secret_key"], creds["session_token"], creds["expires_at"]
+
+
+def _offline_credentials(name: str, cache, pool: str, login: Login | None, warn) -> dict:
+    data = cache.read(_key("awscreds", pool, login)) if login is None or not login.injected else None
+    fields = ("access_key", "secret_key", "session_token", "expires_at")
+    if not data or not all(isinstance(data.get(k), (str, int, float)) for k in fields):
+        # --curl needs none (the command reads AWS_* from `restcli env`); --offline signs
+        # with placeholders and says so.
+        warn(f"no cached identity-pool credentials for profile {name!r}: signed with "
+             "placeholders (--offline and --curl make no connection to fetch them)")
+        return {"access_key": "ASIAPLACEHOLDER00000", "secret_key": "placeholder",
+                "session_token": "placeholder", "expires_at": time.time() + 3600}
+    if _fresh(data) is None:
+        warn("the cached identity-pool credentials have expired; shown as they are "
+             "(--offline and --curl make no connection to refresh them)")
+    return data
 
 
 def _fresh(data: dict | None) -> dict | None:
@@ -251,7 +275,7 @@ class IdentityPoolSource:
     reads_environment = False  # --curl: the command needs `eval "$(restcli env PROFILE)"`
 
     def __init__(self, profile: "Profile", redactor: "Redactor | None" = None,
-                 warn: Callable[[str], None] | None = None):
+                 warn: Callable[[str], None] | None = None, offline: bool = False):
         from ..secrets import Redactor
 
         self.profile = profile
@@ -260,13 +284,14 @@ class IdentityPoolSource:
         self.warn = warn or _settings(profile, self.redactor).warn
         self.pool = profile.values.get("identity_pool_id")
         self.label = f"Cognito identity pool {self.pool}"
-        self._creds = credentials(profile, self.redactor, self.warn)
+        self.offline = offline
+        self._creds = credentials(profile, self.redactor, self.warn, offline)
 
     def get(self):
         from ..aws.credentials import Frozen
 
         if self._creds[3] - time.time() <= CREDENTIALS_MARGIN / 2:
-            self._creds = credentials(self.profile, self.redactor, self.warn)
+            self._creds = credentials(self.profile, self.redactor, self.warn, self.offline)
         access_key, secret_key, token, _ = self._creds
         return Frozen(access_key, secret_key, token)
 
