@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from . import __version__, errors
 from . import auth as auth_modes
 from . import request
-from .client import Client, SendOptions, tls_verify
+from .client import Client, SendOptions, tls_verify, transport_options
 from .output import OutputOptions, print_response_head, render
 from .record import Factory, record
 from .settings import decide
@@ -118,6 +118,7 @@ def plan(app: "App", method: str, api: str, path: str, items: list[str], opts: C
         retries=profile.get("retries"),
         retry_unsafe=opts.retry_unsafe,
         verify=verify,
+        **transport_options(profile, app.redactor, app.environ),
     )
     return Plan(profile, auth, spec, send, spec.masked_names(auth))
 
@@ -249,8 +250,11 @@ def _read_error_body(resp) -> None:
 def _report(app: "App", resp) -> None:
     from .hints import for_response  # only for a failed call (start-up)
 
+    from .output import inert
+
     line, hint = for_response(resp)
     if 300 <= resp.status_code < 400 and resp.headers.get("Location"):
         line += f" to {resp.headers['Location']}"
         hint = hint or "restcli follows redirects for GET and HEAD only"
-    app.error(line, hint)
+    # Reason phrase, error type, request id and Location are the server's: made inert.
+    app.error(inert(line), hint)

@@ -76,7 +76,7 @@ FAKE_JSON = b"not json <html>"
 TEXT_BODY = "hello from the test gateway \u2713\n".encode("utf-8")
 BEHAVIOURS = {
     "status", "redirect", "bytes", "truncate", "reset", "hang", "slow", "binary",
-    "invalid-utf8", "nested", "fake-json", "text", "upload", "catalog", "pages", "orders",
+    "invalid-utf8", "nested", "fake-json", "text", "upload", "catalog", "pages", "hostile", "orders",
 }
 
 # status -> (x-amzn-ErrorType, message) in the style of API Gateway
@@ -735,6 +735,20 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 
     def _b_text(self, req: "_Req"):
         self._send(200, TEXT_BODY, "text/plain; charset=utf-8")
+
+    def _b_hostile(self, req: "_Req"):
+        """Terminal control sequences in every server-controlled string (``code``, default 403)."""
+        code = req.int("code", 403)
+        self.send_response(code, "\x1b[2K\x1b[1A\x1b[32mOK")
+        self.send_header("x-amzn-RequestId", "req\x1b]0;title\x07")
+        self.send_header("x-amzn-ErrorType", "Forbidden\x1b[2K")
+        self.send_header("X-Note", "\x9b31mred\x7f")
+        self.send_header("Location", "/open/\x1b[1Aaway")
+        body = b'{"message": "denied \\u009b31m"}'
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
 
     def _b_catalog(self, req: "_Req"):
         n = max(0, min(req.int("n", 3), 10_000))
