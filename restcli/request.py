@@ -1,7 +1,12 @@
-"""What to send: method, URL (endpoint + path + query), layered headers and the body.
+"""What to send: method, URL (endpoint + path + query), request items, headers and the body.
 
-Nothing here touches the network; the result is a plain description that client.py
-turns into a requests.Request.
+Nothing here touches the network; the result is a plain description (RequestSpec) that
+client.py turns into a requests.Request, and `wire_auth` makes the prepared request
+exactly what restcli means to send (path and query as built here, header values as
+UTF-8, removed headers not sent at all).
+
+Request items follow HTTPie 3 (README, "Request items"); nested JSON keys and forms
+live in items.py and forms.py, imported only when an item needs them.
 """
 
 from __future__ import annotations
@@ -9,28 +14,51 @@ from __future__ import annotations
 import json
 import os
 import re
-from .record import Factory, record
-from typing import Any, BinaryIO, Callable
+from collections.abc import Callable
+from typing import Any, BinaryIO
 from urllib.parse import quote, urlsplit, urlunsplit
 
 from .errors import CredentialsError, UsageError
-from .http import SENSITIVE_HEADERS, seekable, valid_header_name
+from .http import SENSITIVE_HEADERS, valid_header_name
+from .record import Factory, record
 
 # Characters allowed unescaped in a path (RFC 3986 pchar and "/"); "%" is handled apart.
 _PATH_SAFE = "/:@!$&'()*+,;=-._~"
-# Query keys and values: everything but unreserved is escaped (%20, %2B), as SigV4 expects.
+# A query typed in PATH or a URL: every character a request target may hold (RFC 3986
+# query: pchar, "/" and "?") goes out as typed; "+" stays "+".
+_TYPED_QUERY_SAFE = "/?:@!$&'()*+,;=-._~"
+# name==value items: everything but unreserved is escaped (%20, %2B), as SigV4 expects.
 _QUERY_SAFE = "-._~"
 _ESCAPE = re.compile(r"%[0-9A-Fa-f]{2}")
 
-# Separators of request items, longest first where they share a prefix (as in HTTPie).
-_SEPARATORS = (":=", "==", "=", ":", ";")
+# Separators of request items (HTTPie 3). At one position the longest wins; the first
+# position wins over all.
+_SEPARATORS = (":=@", "==@", ":=", "==", "=@", ":@", "=", ":", ";", "@")
+# A backslash before one of these makes it an ordinary character.
+_ESCAPABLE = frozenset(":;=@\\[]")
+# Repeated header items are sent as one line, values joined as RFC 9110 5.3 allows.
+_JOIN = {"cookie": "; "}
+JSON_ACCEPT = "application/json, */*;q=0.5"
+# urllib3's marker for "do not send this header at all" (User-Agent, Accept-Encoding).
+_SKIPPABLE = frozenset({"user-agent", "accept-encoding"})
+
+_ITEM_HINT = (
+    "use Header:value, name==query, name=string, name:=json, name=@file "
+    "(see restcli get --help)"
+)
 
 
 @record
 class Item:
-    kind: str  # header | header-remove | header-empty | query | field | json
+    # header | header-remove | header-empty | query | field | json | file
+    kind: str
     key: str
     value: Any = None
+    # A field key using nested JSON syntax (o[k], arr[]): its characters, each with
+    # whether it was escaped; None for a plain key.
+    path: tuple | None = None
+    # file parts (name@path;type=...): the part's content type, if given.
+    mime: str | None = None
 
 
 @record
@@ -64,51 +92,99 @@ class RequestSpec:
         return names | {h.lower() for h in auth.sensitive_headers}
 
 
-def parse_item(arg: str) -> Item:
-    """`Header:value`, `Header:`, `Header;`, `name==value`, `name=value`, `name:=json`."""
+# -- arguments ---------------------------------------------------------------------------
+
+
+def check_text(text: str, what: str) -> str:
+    """Refuse an argument that was not valid UTF-8 (Python hands it over surrogate-escaped)."""
+    if any("\udc80" <= c <= "\udcff" for c in text):
+        shown = text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+        raise UsageError(f"{what} {shown!r} is not valid UTF-8")
+    return text
+
+
+def _tokenize(arg: str) -> list[tuple[str, bool]]:
+    """The argument as (character, escaped) pairs; `\\X` escapes X in _ESCAPABLE only."""
+    out = []
+    i = 0
+    while i < len(arg):
+        c = arg[i]
+        if c == "\\" and i + 1 < len(arg) and arg[i + 1] in _ESCAPABLE:
+            out.append((arg[i + 1], True))
+            i += 2
+            continue
+        out.append((c, False))
+        i += 1
+    return out
+
+
+def _split(chars: list[tuple[str, bool]]) -> tuple[int, str] | None:
+    text = "".join("\0" if esc else c for c, esc in chars)  # escaped: never a separator
     best = None
     for sep in _SEPARATORS:
-        i = _find_unescaped(arg, sep)
-        if i > 0 and (best is None or i < best[0]):
+        i = text.find(sep)
+        if i >= 0 and (best is None or i < best[0] or (i == best[0] and len(sep) > len(best[1]))):
             best = (i, sep)
-    if best is None:
-        raise UsageError(
-            f"cannot read request item {arg!r}",
-            hint="use Header:value, name==query, name=string, name:=json (see restcli get --help)",
-        )
-    i, sep = best
-    key, value = _unescape(arg[:i]), _unescape(arg[i + len(sep) :])
-    if sep == ":":
+    return best
+
+
+def _plain(chars) -> str:
+    return "".join(c for c, _ in chars)
+
+
+def parse_item(arg: str) -> Item:
+    """One request item, HTTPie 3 syntax (README, "Request items")."""
+    check_text(arg, "request item")
+    chars = _tokenize(arg)
+    found = _split(chars)
+    if found is None:
+        raise UsageError(f"cannot read request item {arg!r}", hint=_ITEM_HINT)
+    i, sep = found
+    key_chars, value = chars[:i], _plain(chars[i + len(sep) :])
+    key = _plain(key_chars)
+    if sep in (":", ":@", ";"):
         _check_header_name(key)
-        if value == "":
+        if sep == ":@":
+            return Item("header", key, _read_text(value, arg).rstrip("\n").strip())
+        if sep == ";":
+            if value:
+                raise UsageError(f"cannot read request item {arg!r}: 'Header;' takes no value")
+            return Item("header-empty", key, "")
+        if value.strip() == "":
             return Item("header-remove", key)
         return Item("header", key, value.strip())
-    if sep == ";":
-        _check_header_name(key)
-        if value:
-            raise UsageError(f"cannot read request item {arg!r}: 'Header;' takes no value")
-        return Item("header-empty", key, "")
     if sep == "==":
         return Item("query", key, value)
+    if sep == "==@":
+        return Item("query", key, _read_text(value, arg).rstrip("\n"))
+    if sep == "@":
+        path, _, mime = value.partition(";type=")
+        if not path:
+            raise UsageError(f"cannot read request item {arg!r}: no file after '@'")
+        return Item("file", key, path, mime=mime or None)
+    path = tuple(key_chars) if any(c in "[]" and not esc for c, esc in key_chars) else None
     if sep == "=":
-        return Item("field", key, value)
+        return Item("field", key, value, path=path)
+    if sep == "=@":
+        return Item("field", key, _read_text(value, arg), path=path)
+    text = _read_text(value, arg) if sep == ":=@" else value
     try:
-        return Item("json", key, json.loads(value))
+        return Item("json", key, json.loads(text), path=path)
     except ValueError as e:
         raise UsageError(f"invalid JSON in {arg!r}: {e}") from None
 
 
-def _find_unescaped(s: str, sep: str) -> int:
-    start = 0
-    while True:
-        i = s.find(sep, start)
-        if i <= 0 or s[i - 1] != "\\":
-            return i
-        start = i + 1
-
-
-def _unescape(s: str) -> str:
-    return re.sub(r"\\([:=;\\])", r"\1", s)
+def _read_text(path: str, arg: str) -> str:
+    path = os.path.expanduser(path)
+    try:
+        with open(path, "rb") as f:
+            data = f.read()
+    except OSError as e:
+        raise UsageError(f"{arg!r}: cannot read {path}: {e.strerror}") from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise UsageError(f"{arg!r}: {path} is not UTF-8 text") from None
 
 
 def _check_header_name(name: str) -> None:
@@ -118,6 +194,7 @@ def _check_header_name(name: str) -> None:
 
 def parse_header_option(arg: str) -> Item:
     """-H 'Name: value' (curl style)."""
+    check_text(arg, "header")
     if ":" not in arg:
         raise UsageError(f"invalid header {arg!r}", hint="use -H 'Name: value'")
     name, value = arg.split(":", 1)
@@ -129,25 +206,93 @@ def parse_header_option(arg: str) -> Item:
 
 
 def parse_query_option(arg: str) -> Item:
+    check_text(arg, "query")
     if "=" not in arg:
         raise UsageError(f"invalid query {arg!r}", hint="use -q name=value")
     key, value = arg.split("=", 1)
     return Item("query", key, value)
 
 
+# -- URL ---------------------------------------------------------------------------------
+
+
+def check_url(url: str) -> None:
+    """A bare URL: http(s) with a host, no user:password@ (never echoed), valid UTF-8."""
+    check_text(url, "URL")
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises on a bad port
+    except ValueError as e:
+        raise UsageError(f"invalid URL {_without_userinfo(url)!r}: {e}") from None
+    if "@" in parts.netloc:
+        raise UsageError(
+            "a URL with user:password@ is refused (its credentials would travel in clear "
+            "and show in logs)",
+            hint="use a profile with an auth mode, or -H 'Authorization: ...'",
+        )
+    if not parts.hostname:
+        raise UsageError(f"invalid URL {url!r}: no host")
+
+
+def _without_userinfo(url: str) -> str:
+    scheme, sep, rest = url.partition("://")
+    netloc, slash, tail = rest.partition("/")
+    return scheme + sep + netloc.rpartition("@")[2] + slash + tail
+
+
 def join_url(endpoint: str, path: str) -> str:
-    """Join PATH to the endpoint's path exactly once, escaping what a path may not hold."""
+    """Join PATH to the endpoint's path exactly once, escaping what a path may not hold.
+
+    Dot segments are resolved here; PATH may not climb above the endpoint's base path.
+    A query typed in the URL or in PATH goes out as typed (empty segments dropped, "="
+    inside a value as %3D, so that every SigV4 signer computes the same canonical query).
+    """
+    check_text(path, "path")
     base = urlsplit(endpoint)
     # A fragment is never sent to a server (and must never reach a signature).
     path = path.partition("#")[0]
-    path, q, query = path.partition("?")
-    joined = base.path.rstrip("/") + "/" + path.lstrip("/") if path else base.path or "/"
+    path, _, query = path.partition("?")
+    base_path = _resolve_dots(base.path, "/", endpoint)
+    if path:
+        joined = base_path.rstrip("/") + "/" + path.lstrip("/")
+        joined = _resolve_dots(joined, base_path.rstrip("/") + "/", endpoint)
+    else:
+        joined = base_path or "/"
     url = urlunsplit((base.scheme, base.netloc, escape_path(joined), "", ""))
     # A bare URL may carry its own query; one typed in PATH follows it.
-    queries = [escape_query_text(x) for x in (base.query, query) if x]
+    queries = [q for q in (escape_query_text(x) for x in (base.query, query)) if q]
     if queries:
         url += "?" + "&".join(queries)
     return url
+
+
+def _resolve_dots(path: str, floor: str, endpoint: str) -> str:
+    """RFC 3986 5.2.4 on literal "." and ".." segments (never on %2E); refused above floor."""
+    segments = path.split("/")
+    if not any(s in (".", "..") for s in segments):
+        return path
+    out: list[str] = []
+    floor_depth = len([s for s in floor.split("/") if s])
+    for i, seg in enumerate(segments):
+        last = i == len(segments) - 1
+        if seg == ".":
+            if last:
+                out.append("")
+            continue
+        if seg == "..":
+            # out[0] is the empty segment before the leading "/".
+            if len(out) - 1 <= floor_depth:
+                shown = urlsplit(endpoint).path or "/"
+                raise UsageError(
+                    f"path {path!r} climbs above the endpoint's base path {shown!r}",
+                    hint="'..' may only go back within the endpoint's path",
+                )
+            out.pop()
+            if last:
+                out.append("")
+            continue
+        out.append(seg)
+    return "/".join(out) or "/"
 
 
 def escape_path(path: str) -> str:
@@ -156,8 +301,17 @@ def escape_path(path: str) -> str:
 
 
 def escape_query_text(query: str) -> str:
-    """A query typed inside PATH: keep its structure and escapes, encode the rest."""
-    return _escape(query, _QUERY_SAFE + "=&")
+    """A query typed in PATH or a URL, as typed: only what a request target cannot hold is
+    escaped; empty segments are dropped and "=" inside a value becomes %3D."""
+    out = []
+    for segment in query.split("&"):
+        if not segment:
+            continue
+        name, eq, value = segment.partition("=")
+        value = value.replace("=", "%3D")
+        out.append(_escape(name, _TYPED_QUERY_SAFE.replace("&", "")) + eq
+                   + _escape(value, _TYPED_QUERY_SAFE.replace("&", "")))
+    return "&".join(out)
 
 
 def _escape(text: str, safe: str) -> str:
@@ -182,6 +336,9 @@ def add_query(url: str, pairs: list[tuple[str, str]]) -> str:
     if not pairs:
         return url
     return url + ("&" if "?" in url else "?") + encode_query(pairs)
+
+
+# -- headers and body --------------------------------------------------------------------
 
 
 def run_headers_command(cmd: str, where: str) -> list[tuple[str, str]]:
@@ -215,21 +372,50 @@ def read_data(data: str, read_stdin: Callable[[], bytes]) -> tuple[bytes | Binar
 
 
 def build_body(
-    items: list[Item], data: str | None, read_stdin: Callable[[], bytes]
-) -> tuple[Any, str | None, bool]:
-    """The body and whether it is JSON. Fields and -d together are ambiguous: refused."""
-    fields = [it for it in items if it.kind in ("field", "json")]
+    items: list[Item],
+    data: str | None,
+    read_stdin: Callable[[], bytes],
+    form: bool = False,
+    multipart: bool = False,
+) -> tuple[Any, str | None, str | None]:
+    """The body, the file it streams from, and its Content-Type (None: leave unset).
+
+    Fields and -d together are ambiguous: refused.
+    """
+    fields = [it for it in items if it.kind in ("field", "json", "file")]
     if fields and data is not None:
         raise UsageError("request fields (name=value) and -d/--data cannot be combined")
+    if form or multipart or any(it.kind == "file" for it in fields):
+        if not fields and not multipart:
+            return _raw_body(data, read_stdin, form)
+        from .forms import form_body  # only for --form and file parts (start-up)
+
+        body, content_type = form_body(fields, multipart, form)
+        return body, None, content_type
     if fields:
-        obj: dict[str, Any] = {}
-        for it in fields:
-            obj[it.key] = it.value
-        return json.dumps(obj, ensure_ascii=False).encode("utf-8"), None, True
-    if data is not None:
-        body, path = read_data(data, read_stdin)
-        return body, path, False
-    return None, None, False
+        if any(it.path is not None for it in fields):
+            from .items import nested_json  # only for nested keys (start-up)
+
+            obj: Any = nested_json(fields)
+        else:
+            obj = {}
+            for it in fields:
+                obj[it.key] = it.value
+        return json.dumps(obj, ensure_ascii=False).encode("utf-8"), None, "application/json"
+    return _raw_body(data, read_stdin, False)
+
+
+def _raw_body(data, read_stdin, form: bool):
+    if data is None:
+        return None, None, None
+    body, path = read_data(data, read_stdin)
+    return body, path, "application/x-www-form-urlencoded; charset=utf-8" if form else None
+
+
+def _join_header(lname: str, old: str | None, new: str) -> str:
+    if old is None or old == "":
+        return new
+    return old + _JOIN.get(lname, ", ") + new
 
 
 def build(
@@ -241,10 +427,14 @@ def build(
     redactor,
     user_agent: str,
     read_stdin: Callable[[], bytes],
+    form: bool = False,
+    multipart: bool = False,
 ) -> RequestSpec:
     """Layer headers (defaults < profile < headers_command < command line) and the body.
 
     Header values from secret references are resolved here, before any connection opens.
+    A header typed more than once is sent once with its values joined by ", " ("; " for
+    Cookie), as RFC 9110 5.3 allows; SigV4 signs that one line.
     """
     from .secrets import resolve
 
@@ -264,16 +454,67 @@ def build(
             spec.headers[name.lower()] = (name, value, True)
             spec.command_header_names.add(name.lower())
         spec.headers_command = command
+    typed: dict[str, str | None] = {}
     for it in items:
+        lname = it.key.lower()
         if it.kind in ("header", "header-empty"):
-            spec.headers[it.key.lower()] = (it.key, it.value, False)
-            spec.user_headers[it.key.lower()] = (it.key, it.value)
+            # The first typed value replaces the profile's; later ones join it.
+            value = _join_header(lname, typed.get(lname), it.value)
+            typed[lname] = value
+            spec.headers[lname] = (it.key, value, False)
+            spec.user_headers[lname] = (it.key, value)
         elif it.kind == "header-remove":
-            spec.headers.pop(it.key.lower(), None)
-            spec.user_headers[it.key.lower()] = (it.key, None)
+            typed[lname] = None
+            spec.headers.pop(lname, None)
+            spec.user_headers[lname] = (it.key, None)
     spec.url = add_query(url, [(it.key, it.value) for it in items if it.kind == "query"])
-    body, path, is_json = build_body(items, data, read_stdin)
+    body, path, content_type = build_body(items, data, read_stdin, form, multipart)
     spec.body, spec.body_path = body, path
-    if is_json and "content-type" not in spec.headers and "content-type" not in spec.user_headers:
-        spec.headers["content-type"] = ("Content-Type", "application/json", False)
+    if content_type and "content-type" not in spec.headers and "content-type" not in typed:
+        spec.headers["content-type"] = ("Content-Type", content_type, False)
+    if content_type == "application/json" and "accept" not in spec.headers and "accept" not in typed:
+        # What HTTPie sends with JSON items: JSON preferred, anything accepted.
+        spec.headers["accept"] = ("Accept", JSON_ACCEPT, False)
     return spec
+
+
+# -- the prepared request ----------------------------------------------------------------
+
+
+class wire_auth:
+    """The auth, with what restcli builds kept exactly as built on the prepared request.
+
+    Before the auth: the path and query as join_url/add_query built them (requests would
+    decode %2E and other unreserved escapes). After it: the user's own header items (and
+    removals) win over the auth's; a removed User-Agent or Accept-Encoding is not sent at
+    all (urllib3 and http.client would add their own); values go out as UTF-8 bytes.
+    """
+
+    def __init__(self, auth: Callable, spec: RequestSpec):
+        self.auth = auth
+        self.spec = spec
+
+    def __call__(self, request: Any) -> Any:
+        request.url = _exact_target(request.url, self.spec.url)
+        request = self.auth(request)
+        from urllib3.util import SKIP_HEADER  # requests is loaded here already
+
+        for lname, (name, value) in self.spec.user_headers.items():
+            if value is not None:
+                request.headers[name] = value
+                continue
+            request.headers.pop(name, None)
+            if lname in _SKIPPABLE:
+                request.headers[name] = SKIP_HEADER
+        for name, value in list(request.headers.items()):
+            if isinstance(value, str) and not value.isascii() and value != SKIP_HEADER:
+                request.headers[name] = value.encode("utf-8")
+        return request
+
+
+def _exact_target(prepared_url: str, url: str) -> str:
+    """requests' scheme and host (IDNA-encoded), restcli's path and query."""
+    p, mine = urlsplit(prepared_url), urlsplit(url)
+    if p.query == mine.query and p.path == mine.path:
+        return prepared_url
+    return urlunsplit((p.scheme, p.netloc, mine.path or "/", mine.query, ""))

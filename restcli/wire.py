@@ -1,0 +1,87 @@
+"""The request as it goes on the wire, for --offline (stdout) and -v (stderr).
+
+The bytes come from urllib3's own HTTPConnection.request() writing into memory instead
+of a socket, called as requests' adapter calls it: the request line, every header the
+transport adds (Host, Accept-Encoding, User-Agent, Content-Length or
+Transfer-Encoding) in wire order, and the body. Only secret header values are masked
+(and a SigV4 signature shortened); everything else is byte for byte what a server reads.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+from .output import display_header
+
+if TYPE_CHECKING:
+    from .app import App
+
+
+def wire_head(prep: Any, body: bool = False) -> tuple[bytes, Any]:
+    """The request head as sent (and, with body=True, an iterator over the body bytes)."""
+    from urllib3.connection import HTTPConnection  # loaded with requests already
+
+    parts = urlsplit(prep.url)
+    sent: list[bytes] = []
+
+    class Recorder(HTTPConnection):
+        default_port = 443 if parts.scheme == "https" else 80
+
+        def send(self, data):  # never a socket: every write lands here
+            sent.append(bytes(data) if not hasattr(data, "read") else data.read())
+
+    conn = Recorder(parts.hostname or "", parts.port)
+    # As requests' HTTPAdapter.send: no body length known means chunked.
+    chunked = not (prep.body is None or "Content-Length" in prep.headers)
+    target = prep.path_url
+    conn.request(prep.method, target, body=prep.body if body else None, headers=prep.headers,
+                 chunked=chunked)
+    head, rest = sent[0], sent[1:]
+    return head, rest
+
+
+def _masked_head(head: bytes, secret_names: set[str]) -> bytes:
+    lines = head.split(b"\r\n")
+    out = [lines[0]]
+    for line in lines[1:]:
+        name, sep, value = line.partition(b":")
+        if not sep:
+            out.append(line)
+            continue
+        text = value.strip().decode("utf-8", "surrogateescape")
+        shown = display_header(name.decode("latin-1"), text, secret_names)
+        out.append(name + b": " + shown.encode("utf-8", "surrogateescape") if shown != text else line)
+    return b"\r\n".join(out)
+
+
+def print_request(app: App, prep: Any, secret_names: set[str], to_stdout: bool) -> None:
+    """--offline: the exact bytes to stdout. -v: the head as text, the body described."""
+    if to_stdout:
+        head, body = wire_head(prep, body=True)
+        app.write_raw(_masked_head(head, secret_names))
+        for chunk in body:
+            app.write_raw(chunk)
+        app.flush()
+        return
+    head, _ = wire_head(prep)
+    text = _masked_head(head, secret_names).decode("utf-8", "backslashreplace")
+    lines = text.rstrip("\r\n").split("\r\n")
+    if prep.body is not None:
+        lines += ["", _describe_body(prep.body)]
+    app.err.write("\n".join(lines) + "\n\n")
+    app.err.flush()
+
+
+def _describe_body(body: Any) -> str:
+    if isinstance(body, str):
+        body = body.encode("utf-8")
+    if isinstance(body, bytes):
+        if len(body) <= 4096:
+            try:
+                return body.decode("utf-8")
+            except UnicodeDecodeError:
+                pass
+        return f"[{len(body)} bytes of body]"
+    name = getattr(body, "name", "a stream")
+    return f"[body streamed from {name}]"
