@@ -86,40 +86,6 @@ def display_header(name: str, value: str, secret_names: Iterable[str] = ()) -> s
     return value
 
 
-def print_request(app: "App", prep: Any, secret_names: set[str], to_stdout: bool) -> None:
-    """The request as it goes on the wire (for --offline and -v)."""
-    from urllib.parse import urlsplit
-
-    parts = urlsplit(prep.url)
-    target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-    lines = [f"{prep.method} {target} HTTP/1.1", f"Host: {parts.netloc}"]
-    for name, value in prep.headers.items():
-        lines.append(f"{name}: {display_header(name, value, secret_names)}")
-    body = prep.body
-    if body is not None:
-        lines.append("")
-        lines.append(_describe_body(body))
-    writer = app.out if to_stdout else app.err
-    writer.write("\n".join(lines) + "\n")
-    if not to_stdout:
-        writer.write("\n")
-    writer.flush()
-
-
-def _describe_body(body: Any) -> str:
-    if isinstance(body, str):
-        body = body.encode("utf-8")
-    if isinstance(body, bytes):
-        if len(body) <= 4096:
-            try:
-                return body.decode("utf-8")
-            except UnicodeDecodeError:
-                pass
-        return f"[{len(body)} bytes of body]"
-    name = getattr(body, "name", "a stream")
-    return f"[body streamed from {name}]"
-
-
 def inert(text: str) -> str:
     """Server-controlled text fit for a terminal: control characters (C0 but tab, DEL, C1)
     escaped, so a reason phrase or header cannot move the cursor or fake a line."""
