@@ -13,10 +13,18 @@ string to sign, and replaces the parts that are wrong for what restcli sends:
    and the headers left alone;
 7. an instance made with a session token added it to the class-wide default header set:
    each instance gets its own copy first;
+8. X-Amz-Client-Context was left out of the signed headers by name: every x-amz-* header
+   is signed, as the SigV4 spec and botocore do;
 and a body from a file was read into memory: it is hashed in one pass of chunks, rewound,
 and left for requests to stream. The payload hash is signed but not sent as an
 X-Amz-Content-SHA256 header: that header is S3's; the AWS SDKs do not send it to
 execute-api or Lambda, and the AWS test vectors do not have it.
+
+Headers the user typed are signed as they are sent, or refused (UsageError) when no
+signature could match them: an X-Amz-Date not in the form YYYYMMDDTHHMMSSZ, an
+X-Amz-Security-Token other than the credentials' own, an X-Amz-Content-SHA256 that is
+neither the body's SHA-256 nor UNSIGNED-PAYLOAD (a typed one is the payload hash signed,
+as botocore does).
 
 The iam mode's auth (restcli/auth/iam.py) reads the credentials afresh (frozen) for every
 request and signs with a new Signer, so no signing state is shared between threads and
@@ -28,18 +36,21 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
-from datetime import datetime, timezone
-from typing import Any, Callable, Iterable
+from collections.abc import Callable, Iterable
+from datetime import UTC, datetime
+from typing import Any
 from urllib.parse import quote, unquote_to_bytes, urlsplit
 
 from requests_aws4auth import AWS4Auth
 
+from ..errors import UsageError
 from ..http import seekable
 
 ALGORITHM = "AWS4-HMAC-SHA256"
 AMZ_DATE_FORMAT = "%Y%m%dT%H%M%SZ"
 CHUNK = 256 * 1024
 EMPTY_SHA256 = hashlib.sha256(b"").hexdigest()
+UNSIGNED_PAYLOAD = "UNSIGNED-PAYLOAD"
 # requests-aws4auth's defaults: host, content-type, date and every x-amz-* header.
 INCLUDE_HEADERS = frozenset({"host", "content-type", "date", "x-amz-*"})
 
@@ -50,7 +61,7 @@ _QUERY_SAFE = "-_.~"
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 class Signer(AWS4Auth):
@@ -87,7 +98,24 @@ class Signer(AWS4Auth):
         if amz_date[:8] != self.date:
             self.regenerate_signing_key(date=amz_date[:8])
         self.payload_hash = payload_sha256(req)
+        typed_hash = (req.headers.get("X-Amz-Content-SHA256") or "").strip()
+        if typed_hash:
+            if typed_hash not in (self.payload_hash, UNSIGNED_PAYLOAD):
+                raise UsageError(
+                    f"X-Amz-Content-SHA256 {typed_hash!r} is not the SHA-256 of the body sent "
+                    f"({self.payload_hash})",
+                    hint="leave the header out (restcli signs the body's hash) or give "
+                    "UNSIGNED-PAYLOAD",
+                )
+            self.payload_hash = typed_hash
         if self.session_token:
+            typed_token = req.headers.get("X-Amz-Security-Token")
+            if typed_token is not None and typed_token.strip() != self.session_token:
+                raise UsageError(
+                    "X-Amz-Security-Token differs from the session token of the credentials "
+                    "that sign the request: the signature could never match",
+                    hint="leave the header out; restcli sends the credentials' own token",
+                )
             req.headers["X-Amz-Security-Token"] = self.session_token
         cano_headers, signed_headers = self.get_canonical_headers(req, self.include_hdrs)
         self.canonical_request = self.get_canonical_request(req, cano_headers, signed_headers)
@@ -105,9 +133,15 @@ class Signer(AWS4Auth):
         Defect 5: with only a Date header, 1.4.0 signed without setting X-Amz-Date and then
         failed looking it up. A Date header is left as it is (and signed).
         """
-        value = (req.headers.get("X-Amz-Date") or "").strip()
-        if not _AMZ_DATE.match(value):
-            value = self.now().astimezone(timezone.utc).strftime(AMZ_DATE_FORMAT)
+        typed = req.headers.get("X-Amz-Date")
+        value = (typed or "").strip()
+        if typed is not None and not _AMZ_DATE.match(value):
+            raise UsageError(
+                f"X-Amz-Date {value!r} is not a SigV4 time (YYYYMMDDTHHMMSSZ, UTC)",
+                hint="leave the header out: restcli stamps the request with the current time",
+            )
+        if not value:
+            value = self.now().astimezone(UTC).strftime(AMZ_DATE_FORMAT)
         req.headers["X-Amz-Date"] = value
         return value
 
@@ -128,6 +162,26 @@ class Signer(AWS4Auth):
                 self.payload_hash,
             ]
         )
+
+    @classmethod
+    def get_canonical_headers(cls, req: Any, include: Iterable[str] | None = None) -> tuple[str, str]:
+        """Host, Content-Type, Date and every x-amz-* header (X-Amz-Client-Context too)."""
+        include = {x.lower() for x in (include or INCLUDE_HEADERS)}
+        headers = dict(req.headers.items())
+        if not any(k.lower() == "host" for k in headers):
+            headers["host"] = cls.get_host_header(req.url)
+        values: dict[str, list[str]] = {}
+        for name, value in headers.items():
+            name = name.strip().lower()
+            if isinstance(value, bytes):
+                value = value.decode("utf-8")
+            if name in include or "*" in include or (
+                "x-amz-*" in include and name.startswith("x-amz-")
+            ):
+                values.setdefault(name, []).append(cls.amz_norm_whitespace(value))
+        names = sorted(values)
+        canonical = "".join(f"{n}:{','.join(sorted(values[n]))}\n" for n in names)
+        return canonical, ";".join(names)
 
     @staticmethod
     def amz_norm_whitespace(text: str) -> str:
