@@ -218,7 +218,7 @@ def _render_response(app: "App", resp, opts: CallOptions, renderer=None) -> int:
     success = 200 <= resp.status_code < 300
     accepted = success or opts.ignore_status
     if not accepted:
-        _read_error_body(resp)
+        _read_error_body(app, resp)
         if opts.output.output_file or renderer is not None:
             # An error body never replaces the file asked for, nor joins the pages or the
             # body a script reads from stdout: a truncated copy goes to stderr.
@@ -239,12 +239,16 @@ def _render_response(app: "App", resp, opts: CallOptions, renderer=None) -> int:
     return errors.OK
 
 
-def _read_error_body(resp) -> None:
-    # A small error body read first lets the hint quote its message; one of unknown
-    # length (chunked) is left to stream.
-    length = resp.headers.get("Content-Length")
-    if length is not None and length.isdigit() and int(length) <= 1 << 20:
-        resp.content  # noqa: B018
+def _read_error_body(app: "App", resp) -> None:
+    # Read first, up to a limit of decoded bytes (a small compressed body can inflate to
+    # gigabytes), so the hint can quote its message; a longer one is shown cut.
+    from .deadline import ERROR_BODY_LIMIT, read_capped, size_text
+
+    if resp.request.method == "HEAD":
+        return
+    _, cut = read_capped(resp, ERROR_BODY_LIMIT)
+    if cut:
+        app.note(f"error body truncated: only its first {size_text(ERROR_BODY_LIMIT)} are shown")
 
 
 def _report(app: "App", resp) -> None:

@@ -353,6 +353,55 @@ def client_tls(cert: tuple, verify: bool | str) -> Any:
     return ctx
 
 
+def transport_options(profile: Any, redactor: Any, environ: Any) -> dict:
+    """SendOptions' whole-call limit, proxy and client certificate from the decided profile.
+
+    Proxy passwords and the client key's password are registered to be scrubbed.
+    """
+    from .secrets import resolve
+
+    from_cli = {k for k, v in profile.sources.items() if v == "command line"}
+    proxy = profile.get("proxy")
+    if proxy:
+        _check_proxy(proxy, "--proxy" if "proxy" in from_cli else "the profile's proxy")
+    for secret in proxy_secrets(proxy, environ):
+        redactor.add(secret)
+    options: dict = {
+        "max_time": profile.get("max_time"),
+        "proxy": proxy or None,
+        "proxy_source": "--proxy" if "proxy" in from_cli else "proxy",
+    }
+    cert = profile.get("client_cert")
+    key = profile.get("client_key")
+    if key and not cert:
+        error = UsageError if "client_key" in from_cli else ConfigError
+        raise error("a client key needs its certificate (--cert FILE, or client_cert)")
+    if cert:
+        password = profile.get("client_key_password")
+        if password:
+            where = f"profile {profile.name!r}, key 'client_key_password'"
+            reference = password
+            password = resolve(password, where=where)
+            redactor.add(password, reference)
+        origin_of = "command line" if "client_cert" in from_cli else "profile"
+        options["client_cert"] = (
+            os.path.expanduser(cert), os.path.expanduser(key) if key else None, password,
+            origin_of,
+        )
+    return options
+
+
+def _check_proxy(proxy: str, where: str) -> None:
+    error = UsageError if where == "--proxy" else ConfigError
+    try:
+        parts = urlsplit(proxy if "://" in proxy else "http://" + proxy)
+        parts.port  # noqa: B018 - raises on a bad port
+    except ValueError:
+        raise error(f"invalid proxy URL ({where})") from None
+    if parts.scheme not in ("http", "https", "socks5", "socks5h") or not parts.hostname:
+        raise error(f"invalid proxy URL ({where}): use http://HOST:PORT")
+
+
 def proxy_secrets(proxy: str | None, environ: Any) -> list[str]:
     """Passwords in proxy URLs (--proxy, proxy, *_PROXY): registered to be scrubbed."""
     found = []

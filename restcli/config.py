@@ -31,6 +31,13 @@ COMMON = (
     Param("retries", "retries for idempotent calls on 429/502/503/504", kind=int, default=2,
           check=within(0, 10)),
     Param("ca_bundle", "CA certificates file for TLS verification"),
+    Param("max_time", "seconds the whole call may take, retries and redirects included",
+          kind=float, check=within(0, 86400, low_open=True, unit="seconds")),
+    Param("proxy", "proxy URL for every request of this profile (else HTTPS_PROXY/HTTP_PROXY)"),
+    Param("client_cert", "client certificate file (PEM) for mutual TLS"),
+    Param("client_key", "private key file (PEM) of client_cert, if not in the same file"),
+    Param("client_key_password", "password of an encrypted client_key (a secret reference)",
+          secret=True),
     Param("paginate", "--paginate by a token in the body: { next = EXPR, param = NAME }",
           kind=dict, check=lambda value: paginate_problem(value)),
 )
@@ -52,7 +59,7 @@ def paginate_problem(value: dict) -> str | None:
     elif not isinstance(param, str) or not param or any(c in param for c in "&=#? "):
         return "param must be a query parameter name"
     return None
-URL_DEFAULTS = ("timeout", "retries", "ca_bundle")
+URL_DEFAULTS = ("timeout", "retries", "ca_bundle", "max_time", "proxy")
 
 
 @record

@@ -54,13 +54,19 @@ def _message(resp: Any) -> str:
     """API Gateway error bodies are small JSON objects with a message field."""
     if "json" not in (resp.headers.get("Content-Type") or ""):
         return ""
-    length = resp.headers.get("Content-Length")
-    if length is None or not length.isdigit() or int(length) > 65536:
+    from .deadline import ERROR_BODY_LIMIT, read_capped
+
+    # Counted in decoded bytes, whatever Content-Length says (it counts compressed ones).
+    try:
+        body, cut = read_capped(resp, ERROR_BODY_LIMIT)
+    except RuntimeError:  # already streamed elsewhere
+        return ""
+    if cut or not body:
         return ""
     try:
         import json
 
-        data = json.loads(resp.content)
+        data = json.loads(body)
     except (ValueError, RuntimeError):
         return ""
     if isinstance(data, dict):

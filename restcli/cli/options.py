@@ -93,6 +93,14 @@ OPTIONS = (
     Opt("insecure", ("--insecure",), bool, "Skip TLS verification (warns).", CONNECTION),
     Opt("ca_bundle", ("--ca-bundle",), str, "CA certificates for TLS verification.", CONNECTION,
         "PATH", key="ca_bundle"),
+    Opt("max_time", ("--max-time",), float, "Limit for the whole call, retries and redirects "
+        "included (exit 7).", CONNECTION, "SECONDS", key="max_time"),
+    Opt("proxy", ("--proxy",), str, "Proxy URL (instead of HTTPS_PROXY/HTTP_PROXY).", CONNECTION,
+        "URL", key="proxy"),
+    Opt("cert", ("--cert",), str, "Client certificate (PEM) for mutual TLS.", CONNECTION, "FILE",
+        key="client_cert"),
+    Opt("key", ("--key",), str, "Private key of --cert, if not in the same file.", CONNECTION,
+        "FILE", key="client_key"),
 )
 BY_NAME = {opt.name: opt for opt in OPTIONS}
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from .. import __version__
@@ -39,30 +41,73 @@ def call(
     payload: dict,
     timeout: tuple[float, float] = (CONNECT_TIMEOUT, READ_TIMEOUT),
 ) -> dict:
-    """POST the payload; the decoded answer, or AwsError. Transport errors propagate."""
+    """POST the payload; the decoded answer, or AwsError. Transport errors propagate.
+
+    The whole exchange takes at most connect + read timeout seconds (a trickling service
+    cannot hold a login or logout), and the answer is read up to SERVICE_ANSWER_LIMIT
+    decoded bytes.
+    """
+    data = json.dumps(payload).encode("utf-8")
+    headers = {
+        "Content-Type": "application/x-amz-json-1.1",
+        "X-Amz-Target": target,
+        "User-Agent": f"restcli/{__version__}",
+    }
+    with bounded_post(url, timeout, data=data, headers=headers, auth=_no_netrc) as (resp, body):
+        try:
+            answer = json.loads(body) if body else {}
+        except ValueError:
+            answer = {}
+        if resp.status_code >= 400 or not isinstance(answer, dict):
+            raise error_from(resp.status_code, answer, body.decode("utf-8", "replace"))
+        return answer
+
+
+@contextmanager
+def bounded_post(url: str, timeout: tuple[float, float], **kwargs: Any) -> Iterator[tuple[Any, bytes]]:
+    """POST with a total deadline and a decoded-size limit: (response, body bytes).
+
+    Running out of time raises requests' ReadTimeout (a transport error: `unreachable`
+    words it); an answer over the limit is an AwsError.
+    """
     import requests
 
-    resp = requests.post(
-        url,
-        data=json.dumps(payload).encode("utf-8"),
-        headers={
-            "Content-Type": "application/x-amz-json-1.1",
-            "X-Amz-Target": target,
-            "User-Agent": f"restcli/{__version__}",
-        },
-        timeout=timeout,
-        auth=_no_netrc,
-        allow_redirects=False,
-        verify=os.environ.get("AWS_CA_BUNDLE") or True,
-    )
-    with resp:
+    from ..deadline import SERVICE_ANSWER_LIMIT, Watch, read_capped, size_text, watched_session
+
+    connect, read = timeout
+    watch = Watch(read, connect + read)
+    watch.begin()
+    session = watched_session(watch)
+    try:
         try:
-            body = resp.json() if resp.content else {}
-        except ValueError:
-            body = {}
-        if resp.status_code >= 400 or not isinstance(body, dict):
-            raise error_from(resp.status_code, body, resp.text)
-        return body
+            resp = session.post(
+                url,
+                timeout=(connect, read),
+                allow_redirects=False,
+                verify=os.environ.get("AWS_CA_BUNDLE") or True,
+                stream=True,
+                **kwargs,
+            )
+            with resp:
+                body, cut = read_capped(resp, SERVICE_ANSWER_LIMIT)
+        except requests.RequestException as e:
+            if watch.hit:
+                raise requests.exceptions.ReadTimeout(
+                    f"no complete answer within {connect + read:g} s", request=e.request
+                ) from None
+            raise
+        if watch.hit:
+            raise requests.exceptions.ReadTimeout(f"no complete answer within {connect + read:g} s")
+        if cut:
+            raise AwsError(
+                f"HTTP {resp.status_code}",
+                f"the answer is larger than {size_text(SERVICE_ANSWER_LIMIT)}",
+                resp.status_code,
+            )
+        yield resp, body
+    finally:
+        watch.stop()
+        session.close()
 
 
 NETWORK_HINT = "check the network (and AWS_ENDPOINT_URL* if set)"

@@ -6,11 +6,8 @@ secret as HTTP Basic, and the scopes; the answer holds an access token only.
 
 from __future__ import annotations
 
-import os
-
 from .. import __version__
-from .awsjson import CONNECT_TIMEOUT, READ_TIMEOUT, AwsError
-
+from .awsjson import CONNECT_TIMEOUT, READ_TIMEOUT, AwsError, bounded_post
 
 # The client secret goes in the request: plain http only to this machine (a local stub).
 LOOPBACK_HOSTS = ("127.0.0.1", "::1", "localhost")
@@ -52,28 +49,26 @@ def client_credentials(
 ) -> dict:
     """{"access_token", "expires_in", "token_type"}, or AwsError(error, description)."""
     url = token_url(domain, where)  # before anything is sent
-    import requests
+    import json
 
     data = {"grant_type": "client_credentials"}
     if scopes:
         data["scope"] = " ".join(scopes.split())
-    resp = requests.post(
+    with bounded_post(
         url,
+        (CONNECT_TIMEOUT, READ_TIMEOUT),
         data=data,
         auth=(client_id, client_secret),
         headers={"User-Agent": f"restcli/{__version__}", "Accept": "application/json"},
-        timeout=(CONNECT_TIMEOUT, READ_TIMEOUT),
-        allow_redirects=False,
-        verify=os.environ.get("AWS_CA_BUNDLE") or True,
-    )
-    with resp:
+    ) as (resp, raw):
         try:
-            body = resp.json()
+            body = json.loads(raw)
         except ValueError:
             body = None
         if resp.status_code != 200 or not isinstance(body, dict) or "access_token" not in body:
             if isinstance(body, dict) and body.get("error"):
                 raise AwsError(str(body["error"]), str(body.get("error_description") or ""),
                                resp.status_code)
-            raise AwsError(f"HTTP {resp.status_code}", resp.text.strip()[:200], resp.status_code)
+            text = raw.decode("utf-8", "replace")
+            raise AwsError(f"HTTP {resp.status_code}", text.strip()[:200], resp.status_code)
         return body

@@ -204,7 +204,7 @@ def test_identity_pool_transport_errors_use_the_one_translation(monkeypatch, iso
     def down(*a, **k):
         raise requests.ConnectionError("identity pool is down")
 
-    monkeypatch.setattr(requests, "post", down)
+    monkeypatch.setattr(requests.Session, "post", down)
     with pytest.raises(CredentialsError) as e:
         identity.credentials(profile())
     doing = f"get credentials from identity pool {POOL} for profile 'app'"

@@ -88,7 +88,7 @@ flow = "implicit"
 guest = "yes"
 '''
     with pytest.raises(ConfigError) as e:
-        parse(bad, tmp_path / "p.toml")
+        parse(bad, tmp_path / "p.toml").check()
     problems = "\n".join(e.value.problems)
     assert "token_use: must be one of id, access" in problems
     assert "flow: must be one of srp, password, client_credentials" in problems
@@ -360,7 +360,7 @@ def test_token_url_refuses_plain_http_elsewhere(domain):
 def test_plain_http_domain_is_refused_before_the_secret_is_resolved(monkeypatch):
     import requests
 
-    monkeypatch.setattr(requests, "post", lambda *a, **k: pytest.fail("sent"))
+    monkeypatch.setattr(requests.Session, "post", lambda *a, **k: pytest.fail("sent"))
     s = settings(flow="client_credentials", domain="http://auth.example.com",
                  client_secret="env:UNSET_SECRET_VAR")
     with pytest.raises(ConfigError) as e:
@@ -398,7 +398,7 @@ def test_refresh_and_client_credentials_use_the_one_translation(tmp_path, monkey
     def down(*a, **k):
         raise requests.ConnectionError("cognito is down")
 
-    monkeypatch.setattr(requests, "post", down)
+    monkeypatch.setattr(requests.Session, "post", down)
     if flow == "srp":
         account = _signed_in(tmp_path)
         doing = "refresh the tokens for profile 'p'"
