@@ -784,7 +784,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 
     def _b_orders(self, req: "_Req"):
         """A small resource for smoke tests: POST creates (201, with an id and who made
-        it), GET /orders/ID reads it, DELETE removes it (204); unknown ids are 404."""
+        it), GET lists, GET /orders/ID reads one, DELETE removes it (204); unknown ids 404."""
         gw = self.gw
         with gw._lock:
             store = gw.__dict__.setdefault("orders", {})
@@ -796,7 +796,9 @@ class _Handler(http.server.BaseHTTPRequestHandler):
                 order = {**order, "id": f"order-{len(store) + 1}", "owner": req.principal}
                 store[order["id"]] = order
                 return self._send_json(201, order)
-            order = store.get(req.args[0]) if req.args else None
+            if not req.args:
+                return self._send_json(200, {"orders": list(store.values())})
+            order = store.get(req.args[0])
             if order is None:
                 return self._send_error(404, "NotFoundException", "No such order")
             if req.method == "DELETE":
