@@ -16,13 +16,24 @@ app = typer.Typer(
     name="restcli",
     help="Call protected REST APIs (API Gateway IAM, Cognito, tokens, API keys).",
     epilog=(
-        "Examples:\n\n"
-        "  restcli get keyed /items -f 'items[].id' -r | xargs -n1 echo\n\n"
-        "  restcli get keyed /items --paginate -f 'items[]' > items.json\n\n"
+        "\b\nExamples:\n"
+        "  restcli get keyed /items -f 'items[].id' -r | xargs -n1 echo\n"
+        "  restcli get keyed /items --paginate -f 'items[]' > items.json\n"
         "  restcli get keyed /items/42 -o item.json -w '%{http_code}\\n'\n\n"
-        "Exit codes: 0 ok; 1 other error; 2 usage; 3, 4, 5 HTTP 3xx, 4xx, 5xx; 6 timeout;"
-        " 7 connection or TLS; 8 config; 9 credentials; 10 --exit-status and nothing"
-        " selected; 130 interrupted; 141 stdout closed."
+        "\b\nExit codes:\n"
+        "  0    ok (2xx; any status with --ignore-status)\n"
+        "  1    other error\n"
+        "  2    usage error\n"
+        "  3 4 5  HTTP 3xx, 4xx, 5xx\n"
+        "  6    timeout (--timeout)\n"
+        "  7    connection or TLS failure, or --max-time reached\n"
+        "  8    config error\n"
+        "  9    credentials could not be obtained\n"
+        "  10   -e/--exit-status and the filter selected nothing\n"
+        "  11   restcli run: a runtime error\n"
+        "  12   restcli run: an assert failed\n"
+        "  130  interrupted\n"
+        "  141  stdout closed by its reader"
     ),
     # `restcli` alone prints this help and exits 0 (the callback does it).
     invoke_without_command=True,
@@ -99,7 +110,9 @@ def _request_parameters(with_method: bool) -> list[inspect.Parameter]:
          typer.Argument(metavar="[PATH]", help="Path below the profile's endpoint, e.g. /items/1.")),
         ("items", Optional[List[str]], None,
          typer.Argument(metavar="[ITEM]...", show_default=False,
-                        help="Header:value  Header:(remove)  name==query  name=string  name:=json")),
+                        help="Header:value (Header: removes it, Header; sends it empty); name==query;"
+                              " name=string and name:=json fields (o[k]=v nests); field=@file,"
+                              " field:=@file.json, Header:@file; name@file with --form")),
     )
     for name, kind, default, info in arguments:
         params.append(P(name, P.POSITIONAL_OR_KEYWORD, default=P.empty if default is ... else default,
@@ -138,8 +151,9 @@ def _request_command(method: Optional[str]):
     params = _PARAMETERS[with_method]
     command.__signature__ = inspect.Signature(params)
     command.__annotations__ = {p.name: p.annotation for p in params}
+    article = "an" if method and method[0] in "aeiou" else "a"
     command.__doc__ = (
-        f"Send a {method.upper()} request to API (a profile or URL) + PATH."
+        f"Send {article} {method.upper()} request to API (a profile or URL) + PATH."
         if method
         else "Send a request with any METHOD."
     )
@@ -327,14 +341,7 @@ def run_command(
     max_time: Annotated[Optional[float], typer.Option("--max-time", metavar="SECONDS", help="Per request.")] = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Requests and responses on stderr.")] = False,
 ) -> None:
-    """Run Hurl files: captures, asserts, and each URL's profile auth.
-
-    Examples:
-
-      restcli run --test smoke.hurl --profile shop
-
-      restcli run --test tests/*.hurl --jobs 4 --report-junit junit.xml
-    """
+    """Run Hurl files: captures, asserts, and each URL's profile auth."""
     # The runner is loaded for `run` only (start-up of every other command).
     from ..commands.run import RunOptions, run
 
@@ -346,3 +353,77 @@ def run_command(
     )
     raise typer.Exit(run(ctx.obj, files, options, profile or [], auth, variable or [],
                          variables_file or [], secret or [], jobs))
+
+
+# Two or three real examples at the end of every command's --help.
+EXAMPLES = {
+    "get": ["restcli get myApi /items limit==10",
+            "restcli get keyed /items -f 'items[].id' -r | xargs -n1 echo",
+            "restcli get https://api.example.com/v1/items -w '%{http_code}\\n'"],
+    "post": ["restcli post keyed /items name=widget count:=3",
+             "restcli post myApi /upload -d @photo.jpg Content-Type:image/jpeg"],
+    "put": ["restcli put keyed /items/42 name=widget tags:='[\"a\", \"b\"]'",
+            "restcli put myApi /items/42 -d @item.json"],
+    "patch": ["restcli patch keyed /items/42 count:=4",
+              "restcli patch myApi /items/42 -d '{\"count\": 4}' Content-Type:application/json"],
+    "delete": ["restcli delete keyed /items/42",
+               "restcli delete myApi /items/42 --offline"],
+    "head": ["restcli head keyed /items/42",
+             "restcli head myApi /files/big.bin -w '%header{content-length}\\n'"],
+    "options": ["restcli options myApi /items --auth none -i",
+                "restcli options myApi /items Origin:https://app.example.com -v"],
+    "request": ["restcli request PURGE myApi /cache/items",
+                "restcli request GET keyed /items --curl"],
+    "import": ["restcli import amplify_outputs.json --dry-run",
+               "restcli import src/aws-exports.js --prefix shop-"],
+    "env": ["eval \"$(restcli env myApi)\" && aws sts get-caller-identity",
+            "restcli env myApi --aws-profile dev"],
+    "run": ["restcli run --test smoke.hurl --profile shop",
+            "restcli run --test tests/*.hurl --jobs 4 --report-junit junit.xml",
+            "restcli run export.hurl --profile shop --secret pw=\"$PW\" > last-body.json"],
+    "login": ["restcli login shop",
+              "printf '%s\\n' \"$PW\" | restcli login shop --username ci-user --password-stdin"],
+    "logout": ["restcli logout shop", "restcli logout shop --everywhere"],
+    "profiles list": ["restcli profiles list", "restcli profiles list | cut -f1"],
+    "profiles show": ["restcli profiles show myApi", "restcli --config ./ci.toml profiles show keyed"],
+    "profiles add": ["restcli profiles add items --endpoint https://abc.execute-api.eu-west-1"
+                     ".amazonaws.com/prod --auth api_key --set api_key=env:ITEMS_KEY",
+                     "restcli profiles add open --endpoint http://127.0.0.1:8080/open --auth none"],
+    "profiles set": ["restcli profiles set items timeout 10",
+                     "restcli profiles set items headers.X-Team env:TEAM"],
+    "profiles unset": ["restcli profiles unset items timeout",
+                       "restcli profiles unset items headers.X-Team"],
+    "profiles remove": ["restcli profiles remove items", "restcli profiles remove old-api"],
+    "profiles rename": ["restcli profiles rename items items-prod",
+                        "restcli profiles rename dev staging"],
+    "config path": ["restcli config path", "$EDITOR \"$(restcli config path)\""],
+    "config check": ["restcli config check", "restcli --config ./ci.toml config check"],
+    "auth status": ["restcli auth status shop", "restcli auth status myApi"],
+    "auth token": ["restcli auth token shop",
+                   "curl -H \"Authorization: $(restcli auth token shop)\" https://api.example.com/me"],
+}
+
+
+def _with_examples(group: typer.Typer, prefix: str = "") -> None:
+    for info in group.registered_commands:
+        name = prefix + (info.name or info.callback.__name__)
+        if name in EXAMPLES and not info.epilog:
+            # "\b" keeps click from rewrapping the example lines.
+            info.epilog = "\b\nExamples:\n" + "\n".join(f"  {e}" for e in EXAMPLES[name])
+    for sub in group.registered_groups:
+        _with_examples(sub.typer_instance, f"{prefix}{sub.name} ")
+
+
+_with_examples(app)
+
+_typer_metavar = typer.core.TyperArgument.make_metavar
+
+
+def _plain_metavar(self, ctx, *, usage: bool = False) -> str:
+    # Typer 0.28 writes a required argument as {API} in usage lines; click, man pages and
+    # restcli's README write API.
+    text = _typer_metavar(self, ctx, usage=usage)
+    return text[1:-1] if usage and text.startswith("{") and text.endswith("}") else text
+
+
+typer.core.TyperArgument.make_metavar = _plain_metavar

@@ -1,0 +1,49 @@
+"""Help that teaches: every command ends with real examples; the top level lists exit codes."""
+
+from __future__ import annotations
+
+import pytest
+from typer.main import get_command
+
+from restcli.cli.app import app
+
+
+def _commands(group, prefix=()):
+    for name, command in sorted(getattr(group, "commands", {}).items()):
+        if getattr(command, "commands", None):
+            yield from _commands(command, (*prefix, name))
+        else:
+            yield (*prefix, name)
+
+
+COMMANDS = list(_commands(get_command(app)))
+
+
+def test_the_corpus_sees_every_command():
+    assert ("get",) in COMMANDS and ("profiles", "set") in COMMANDS and ("run",) in COMMANDS
+
+
+@pytest.mark.parametrize("words", COMMANDS, ids=" ".join)
+def test_every_command_help_ends_with_examples(cli, words):
+    r = cli(*words, "--help")
+    assert r.code == 0
+    tail = r.out.split("Examples:")
+    assert len(tail) == 2, r.out
+    examples = [line.strip() for line in tail[1].splitlines() if line.strip()]
+    assert len(examples) >= 2
+    assert all("restcli" in line for line in examples)
+    assert "{" not in r.out.splitlines()[0]  # usage line: API, not {API}
+
+
+def test_top_level_help_lists_every_exit_code(cli):
+    r = cli("--help")
+    listed = {line.split()[0] for line in r.out.split("Exit codes:")[1].splitlines() if line.strip()}
+    assert {"0", "1", "2", "3", "6", "7", "8", "9", "10", "11", "12", "130", "141"} <= listed
+
+
+def test_items_help_matches_the_readme_forms(cli):
+    out = cli("get", "--help").out
+    for form in ("Header:value", "Header;", "name==query", "name:=json", "field=@file"):
+        assert form in out
+    assert "(remove)" not in out
+    assert "Send an OPTIONS request" in cli("options", "--help").out
