@@ -42,6 +42,7 @@ COMMON = (
           kind=dict, check=lambda value: paginate_problem(value)),
 )
 NOT_IN_DEFAULTS = ("endpoint",)
+SHARED, OTHER = "", "\0other"  # problem scopes besides a profile's name
 
 
 def paginate_problem(value: dict) -> str | None:
@@ -94,10 +95,49 @@ class Config:
     exists: bool
     defaults: Mapping[str, Any]
     profiles: Mapping[str, Profile]
+    # Problems by scope: SHARED ([defaults], the file's shape), a profile's name, or OTHER
+    # (an unknown top-level table). A call needs SHARED and its own profile clean.
+    problems: Mapping[str, list] = Factory(dict)
+    warn: Any = None
+    warned: list = Factory(list)  # once per run
+
+    def check(self) -> None:
+        """Every problem in the file (config check): ConfigError, exit 8."""
+        every = [p for scope in self.problems.values() for p in scope]
+        if every:
+            n = len(every)
+            raise ConfigError(
+                f"{self.path}: {n} problem{'s' if n > 1 else ''} in the config",
+                problems=every,
+            )
+
+    def usable(self, name: str | None) -> None:
+        """Refuse a call whose [defaults] or profile has problems; warn once about others."""
+        own = list(self.problems.get(SHARED, ()))
+        if name is not None:
+            own += self.problems.get(name, ())
+        if own:
+            n = len(own)
+            raise ConfigError(
+                f"{self.path}: {n} problem{'s' if n > 1 else ''} in the config",
+                problems=own,
+            )
+        others = [s for s in self.problems if s not in (SHARED, name, OTHER)]
+        if self.warn is None or self.warned or not (others or OTHER in self.problems):
+            return
+        self.warned.append(True)
+        if others:
+            n = len(others)
+            what = f"{n} other profile{'s have' if n > 1 else ' has'} problems"
+        else:
+            what = "the file has problems outside this profile"
+        self.warn(f"{what}; run restcli config check")
 
     def profile(self, name: str) -> Profile:
-        if name in self.profiles:
+        if name in self.profiles or name in self.problems:
+            self.usable(name)
             return self.profiles[name]
+        self.usable(None)
         if not self.exists:
             raise ConfigError(
                 f"unknown profile {name!r}: no config file at {self.path}",
@@ -120,7 +160,9 @@ class Config:
         for profile in self.profiles.values():
             base = profile.endpoint.rstrip("/")
             if url == base or url.startswith(base + "/") or url.startswith(base + "?"):
+                self.usable(profile.name)
                 return profile
+        self.usable(None)
         values = {p.name: p.default for p in all_params().values()}
         # Transport settings only: defaults' headers, headers_command and credentials
         # belong to the APIs the profiles name.
@@ -147,6 +189,12 @@ def load(path: Path, warn=None) -> Config:
     return parse(data, path, warn=warn)
 
 
+def problems_of(data: bytes, path: Path) -> list[str]:
+    """Every validation problem of a file's text; a TOML syntax error raises ConfigError."""
+    config = parse(data, path)
+    return [p for scope in config.problems.values() for p in scope]
+
+
 def parse(data: bytes, path: Path, warn=None) -> Config:
     import tomllib
 
@@ -168,7 +216,7 @@ class Validator:
         self.path = path
         self.text = text
         self._lines = None
-        self.problems: list[str] = []
+        self.problems: dict[str, list[str]] = {}
         self.params = all_params()
         self.warn = warn
         self.literal_secrets: list[str] = []
@@ -184,7 +232,7 @@ class Validator:
         line = self.lines.get((table, key)) or self.lines.get((table, None))
         where = f"{self.path}:{line}" if line else str(self.path)
         dotted = ".".join(table + ((key,) if key else ()))
-        self.problems.append(f"{where}: {dotted}: {message}")
+        self.problems.setdefault(_scope(table, key), []).append(f"{where}: {dotted}: {message}")
 
     def run(self) -> Config:
         for key in self.doc:
@@ -206,18 +254,13 @@ class Validator:
                 continue
             self.check_table(("profiles", name), table, is_defaults=False)
             profiles[name] = self.merge(name, defaults, table)
-        if self.problems:
-            n = len(self.problems)
-            raise ConfigError(
-                f"{self.path}: {n} problem{'s' if n > 1 else ''} in the config",
-                problems=self.problems,
-            )
         if self.literal_secrets and self.warn and _readable_by_others(self.path):
             self.warn(
                 f"{self.path} holds literal secrets ({', '.join(self.literal_secrets)}) and is "
                 f"readable by others; run: chmod 600 {self.path}"
             )
-        return Config(path=self.path, exists=True, defaults=defaults, profiles=profiles)
+        return Config(path=self.path, exists=True, defaults=defaults, profiles=profiles,
+                      problems=self.problems, warn=self.warn)
 
     def check_table(self, table: tuple[str, ...], values: dict, is_defaults: bool) -> None:
         if not is_defaults and "endpoint" not in values:
@@ -309,6 +352,16 @@ class Validator:
             headers=tuple(headers.values()),
             file=self.path,
         )
+
+
+def _scope(table: tuple[str, ...], key: str | None) -> str:
+    """Whose problem it is: a profile's, everyone's (SHARED) or nobody's in use (OTHER)."""
+    path = table + ((key,) if key else ())
+    if len(path) >= 2 and path[0] == "profiles":
+        return path[1]
+    if path[:1] in (("defaults",), ("profiles",)):
+        return SHARED
+    return OTHER
 
 
 def _sensitive_names(values: Mapping[str, Any]) -> set[str]:

@@ -1,12 +1,14 @@
 """Editing the profiles file: validate first, keep a .bak, write atomically under a lock.
 
-tomli-w writes TOML without comments; an edit of a commented file says so before it
-writes, and the .bak keeps the original text.
+Edits go through tomlkit, so the file stays as the user wrote it: comments, key order,
+blank lines, quoting and inline tables are kept, and only the edited key or table
+changes. A symlinked profiles file is followed (the link stays a link; the lock is the
+target's, whichever path was used).
 """
 
 from __future__ import annotations
 
-import re
+import os
 import stat
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
@@ -17,47 +19,106 @@ if TYPE_CHECKING:
     from ..app import App
 
 LOCK_TIMEOUT = 30.0
-_STRINGS = re.compile(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:\\.|[^"\\\n])*"|\'[^\'\n]*\'')
 
 
-def has_comments(text: str) -> bool:
-    return "#" in _STRINGS.sub("", text)
+def target_of(path: Path) -> Path:
+    """The file an edit writes: a symlink's target, so the link stays a link."""
+    return Path(os.path.realpath(path)) if path.is_symlink() else path
 
 
-def edit(app: "App", change: Callable[[dict], str]) -> None:
+def edit(app: "App", change: Callable[[Any], str]) -> None:
     """Apply change(doc) -> summary to the file; nothing is written unless the result is valid."""
-    import tomllib
+    from filelock import Timeout
 
-    import tomli_w
-    from filelock import FileLock, Timeout
-
-    from ..config import parse
-
-    path = app.config_path
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path = target_of(app.config_path)
     try:
-        with FileLock(f"{path}.lock", timeout=LOCK_TIMEOUT, mode=0o600):
-            try:
-                text = path.read_text(encoding="utf-8")
-            except FileNotFoundError:
-                text = None
-            try:
-                doc = tomllib.loads(text) if text else {}
-            except tomllib.TOMLDecodeError as e:
-                raise ConfigError(f"{path}: invalid TOML: {e}", hint="fix it by hand first") from None
-            summary = change(doc)
-            new_text = tomli_w.dumps(doc)
-            try:
-                parse(new_text.encode("utf-8"), path)
-            except ConfigError as e:
-                e.message = f"edit refused, {path} left unchanged: {e.message}"
-                raise
-            if text is not None and has_comments(text):
-                app.warn(f"{path} has comments, which this edit drops; the original is kept in {path}.bak")
-            _write(path, new_text, text)
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise ConfigError(f"cannot create the directory of {path}: {e.strerror}") from None
+    lock = _lock(path)
+    try:
+        with lock:
+            summary = _edit_locked(app, path, change)
     except Timeout:
         raise ConfigError(f"{path} is locked by another restcli; try again") from None
+    except OSError as e:
+        raise ConfigError(f"cannot lock {path}: {e.strerror} ({lock.lock_file})") from None
     app.note(summary)
+
+
+def _lock(path: Path):
+    from filelock import FileLock
+
+    lock_path = Path(f"{path}.lock")
+    if lock_path.is_symlink():
+        # Opening it would create or truncate whatever it points to.
+        raise ConfigError(
+            f"refusing to lock {path}: {lock_path} is a symbolic link",
+            hint=f"remove {lock_path} if no restcli is running",
+        )
+    return FileLock(str(lock_path), timeout=LOCK_TIMEOUT, mode=0o600)
+
+
+def _edit_locked(app: "App", path: Path, change: Callable[[Any], str]) -> str:
+    import tomlkit
+    from tomlkit.exceptions import TOMLKitError
+
+    from ..config import problems_of
+
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        text = None
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: not UTF-8 text", hint="fix it by hand first") from None
+    except OSError as e:
+        raise ConfigError(f"cannot read {path}: {e.strerror}") from None
+    if text is not None:
+        _check_writable(path)
+    try:
+        doc = tomlkit.parse(text) if text else tomlkit.document()
+    except (TOMLKitError, RecursionError) as e:
+        raise ConfigError(f"{path}: invalid TOML: {e}", hint="fix it by hand first") from None
+    before = {_unplaced(p, path) for p in problems_of(text.encode("utf-8"), path)} if text else set()
+    summary = change(doc)
+    new_text = tomlkit.dumps(doc)
+    # Refuse only what this edit breaks: another profile's old problem is not its fault.
+    new_problems = [
+        p for p in problems_of(new_text.encode("utf-8"), path) if _unplaced(p, path) not in before
+    ]
+    if new_problems:
+        n = len(new_problems)
+        raise ConfigError(
+            f"edit refused, {path} left unchanged: {n} problem{'s' if n > 1 else ''} in the config",
+            problems=new_problems,
+        )
+    try:
+        _write(path, new_text, text)
+    except OSError as e:
+        raise ConfigError(f"cannot write {path}: {e.strerror}; the file is unchanged") from None
+    return summary
+
+
+def _unplaced(problem: str, path: Path) -> str:
+    """A problem without its line number (an edit moves lines)."""
+    head = f"{path}:"
+    if problem.startswith(head):
+        rest = problem[len(head):]
+        number, sep, tail = rest.partition(": ")
+        if sep and number.isdigit():
+            return f"{path}: {tail}"
+    return problem
+
+
+def _check_writable(path: Path) -> None:
+    """A file the user cannot (or chose not to) write is refused, never replaced."""
+    st = path.stat()
+    owner_cannot = st.st_uid == os.geteuid() and not st.st_mode & stat.S_IWUSR
+    if owner_cannot or not os.access(path, os.W_OK):
+        raise ConfigError(
+            f"cannot write {path}: the file is read-only",
+            hint=f"make it writable first (chmod u+w {path})",
+        )
 
 
 def _write(path: Path, text: str, previous: str | None) -> None:
@@ -72,8 +133,31 @@ def _write(path: Path, text: str, previous: str | None) -> None:
             f.write(content.encode("utf-8"))
 
 
-def _profiles(doc: dict) -> dict:
-    profiles = doc.setdefault("profiles", {})
+def put(table: Any, key: str, value: Any) -> None:
+    """Set a key in place; a new key goes after the table's last key, before its trailing
+    comments and sub-tables (tomlkit would append it after them)."""
+    from tomlkit.items import AoT, InlineTable, Table
+
+    if key in table or isinstance(table, InlineTable) or not hasattr(table, "value"):
+        table[key] = value
+        return
+    body = table.value.body
+    last = None
+    for k, item in body:
+        if k is not None and not isinstance(item, (Table, AoT)):
+            last = k
+    if last is None:
+        table[key] = value
+    else:
+        table.value._insert_after(last, key, value)
+
+
+def _profiles(doc: Any) -> Any:
+    import tomlkit
+
+    if "profiles" not in doc:
+        doc["profiles"] = tomlkit.table(is_super_table=True)
+    profiles = doc["profiles"]
     if not isinstance(profiles, dict):
         raise ConfigError("'profiles' in the file is not a table")
     return profiles
@@ -129,11 +213,18 @@ def _literal_refused(key: str) -> tuple[str, str]:
     )
 
 
-def _assign(table: dict, key: str, value: Any) -> None:
+def _assign(table: Any, key: str, value: Any) -> None:
+    import tomlkit
+
     if key.startswith("headers."):
-        table.setdefault("headers", {})[key.split(".", 1)[1]] = value
+        if "headers" not in table:
+            put(table, "headers", tomlkit.inline_table())
+        headers = table["headers"]
+        if not isinstance(headers, dict):
+            raise ConfigError("'headers' in the profile is not a table")
+        put(headers, key.split(".", 1)[1], value)
     else:
-        table[key] = value
+        put(table, key, value)
 
 
 def add(app: "App", name: str, endpoint: str, mode: str | None, sets: list[str], literal: bool):
@@ -143,7 +234,10 @@ def add(app: "App", name: str, endpoint: str, mode: str | None, sets: list[str],
         profiles = _profiles(doc)
         if name in profiles:
             raise ConfigError(f"profile {name!r} exists", hint=f"restcli profiles set {name} KEY VALUE")
-        table: dict[str, Any] = {"endpoint": endpoint}
+        import tomlkit
+
+        table = tomlkit.table()
+        table["endpoint"] = endpoint
         if mode:
             table["auth"] = mode
         for key, raw in pairs:
@@ -152,6 +246,48 @@ def add(app: "App", name: str, endpoint: str, mode: str | None, sets: list[str],
         return f"added profile {name}"
 
     edit(app, change)
+
+
+def _rename_in_place(profiles: Any, old: str, new: str) -> None:
+    """Rename a profile where it stands: its header (and its sub-tables') change, no more."""
+    from tomlkit.items import SingleKey, Table
+
+    container = profiles.value
+    new_key = SingleKey(new)
+    for i, (key, item) in enumerate(container.body):
+        if key is not None and key.key == old:
+            container.body[i] = (new_key, item)
+            container._map[new_key] = container._map.pop(key)
+            break
+    item = profiles[new]
+    if isinstance(item, Table) and item.display_name:
+        old_prefix = item.display_name
+        new_prefix = old_prefix[: len(old_prefix) - len(_last_part(old_prefix))] + new_key.as_string()
+        _rename_tables(item, old_prefix, new_prefix)
+
+
+def _last_part(dotted: str) -> str:
+    """The last key of a table header as written: `profiles."a.b"` -> `"a.b"`."""
+    quote = None
+    for i in range(len(dotted) - 1, -1, -1):
+        c = dotted[i]
+        if c in "\"'" and quote is None:
+            quote = c
+        elif c == quote:
+            quote = None
+        elif c == "." and quote is None:
+            return dotted[i + 1 :]
+    return dotted
+
+
+def _rename_tables(table: Any, old_prefix: str, new_prefix: str) -> None:
+    from tomlkit.items import Table
+
+    if isinstance(table, Table) and table.display_name and table.display_name.startswith(old_prefix):
+        table.display_name = new_prefix + table.display_name[len(old_prefix):]
+    for _, item in table.value.body if isinstance(table, Table) else ():
+        if isinstance(item, Table):
+            _rename_tables(item, old_prefix, new_prefix)
 
 
 def _split_set(item: str) -> tuple[str, str]:
@@ -193,8 +329,13 @@ def unset_key(app: "App", name: str, key: str) -> None:
 
 def remove(app: "App", name: str) -> None:
     def change(doc: dict) -> str:
+        import tomlkit
+
         _existing(doc, name)
-        del _profiles(doc)[name]
+        profiles = _profiles(doc)
+        del profiles[name]
+        if not profiles:
+            doc["profiles"] = tomlkit.table()  # an empty [profiles], not nothing
         return f"removed profile {name}"
 
     edit(app, change)
@@ -202,12 +343,11 @@ def remove(app: "App", name: str) -> None:
 
 def rename(app: "App", old: str, new: str) -> None:
     def change(doc: dict) -> str:
-        table = _existing(doc, old)
+        _existing(doc, old)
         profiles = _profiles(doc)
         if new in profiles:
             raise ConfigError(f"profile {new!r} exists")
-        # Keep the order of the file: rebuild with the new name in the old place.
-        doc["profiles"] = {(new if k == old else k): (table if k == old else v) for k, v in profiles.items()}
+        _rename_in_place(profiles, old, new)
         return f"renamed profile {old} to {new}"
 
     edit(app, change)

@@ -75,6 +75,7 @@ def show_profile(app: "App", name: str) -> None:
 
 def check(app: "App") -> None:
     _require_file(app)
-    config = app.config  # raises ConfigError (exit 8) listing every problem
+    config = app.config
+    config.check()  # ConfigError (exit 8) listing every problem in the file
     n = len(config.profiles)
     app.out.write(f"{config.path}: ok, {n} profile{'s' if n != 1 else ''}\n")

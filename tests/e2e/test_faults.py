@@ -119,9 +119,9 @@ _toml_values = st.one_of(
     )
 )
 def test_fuzzed_toml_value_types(cli, write_config, values):
-    import tomli_w
+    import tomlkit
 
-    cfg = write_config(tomli_w.dumps({"profiles": {"p": values}}))
+    cfg = write_config(tomlkit.dumps({"profiles": {"p": values}}))
     r = cli("--config", cfg, "get", "p", "/x", "--offline")
     assert r.code in (0, 2, 8, 9), r.stderr
     _one_clean_line(r)
