@@ -8,18 +8,23 @@ is untouched.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import BinaryIO, Iterator
+from typing import BinaryIO
 
 
 @contextmanager
 def replacing(
-    path: str | os.PathLike, mode: int | None = None, durable: bool = True
+    path: str | os.PathLike,
+    mode: int | None = None,
+    durable: bool = True,
+    owner: tuple[int, int] | None = None,
 ) -> Iterator[BinaryIO]:
     """Yield a binary file that becomes `path` when the block ends without an error.
 
-    `mode` None gives what creating the file would (0666 less the umask). `durable`
-    syncs file and directory to disk (config and token caches; not bulk downloads).
+    `mode` None gives what creating the file would (0666 less the umask). `owner`
+    (uid, gid) is kept where the process may set it. `durable` syncs file and directory
+    to disk (config and token caches; not bulk downloads).
     """
     import tempfile
 
@@ -30,6 +35,11 @@ def replacing(
         with os.fdopen(fd, "wb") as f:
             yield f
             f.flush()
+            if owner is not None and owner != (os.geteuid(), os.getegid()):
+                try:
+                    os.fchown(f.fileno(), *owner)
+                except OSError:
+                    pass  # only root (or the owner, for a group it is in) may
             os.fchmod(f.fileno(), _default_mode() if mode is None else mode)
             if durable:
                 os.fsync(f.fileno())

@@ -80,15 +80,10 @@ def target(app: "App", api: str, path: str) -> tuple["Profile", str]:
 
 
 def _check_output_file(path: str) -> None:
-    """Before anything is sent: -o must name a file in a directory restcli can write to."""
-    path = os.path.expanduser(path)
-    directory = os.path.dirname(os.path.abspath(path))
-    if os.path.isdir(path):
-        raise errors.UsageError(f"-o {path}: is a directory")
-    if not os.path.isdir(directory):
-        raise errors.UsageError(f"-o {path}: no directory {directory}")
-    if not os.access(directory, os.W_OK | os.X_OK):
-        raise errors.UsageError(f"-o {path}: cannot write in {directory}")
+    """Before anything is sent: -o must name something restcli can write (download.check)."""
+    from .download import check  # only for -o (start-up)
+
+    check(path)
 
 
 def plan(app: "App", method: str, api: str, path: str, items: list[str], opts: CallOptions) -> Plan:
@@ -103,7 +98,7 @@ def plan(app: "App", method: str, api: str, path: str, items: list[str], opts: C
     verify = tls_verify(
         opts.insecure, opts.overrides.get("ca_bundle"), profile.get("ca_bundle")
     )
-    if opts.output.output_file:
+    if opts.output.output_file is not None:
         _check_output_file(opts.output.output_file)
     # The auth first: its secrets are then known to the redactor if a header command fails.
     auth = auth_modes.build_auth(

@@ -7,7 +7,6 @@ run's Redactor, so no output path can show a secret.
 from __future__ import annotations
 
 import json
-import os
 import re
 from .record import record
 from typing import TYPE_CHECKING, Any, Iterable
@@ -155,6 +154,8 @@ def render(app: "App", resp: Any, opts: OutputOptions) -> bool:
     if opts.include:
         print_response_head(app, resp, to_stdout=True)
     if opts.output_file:
+        from .download import save  # only for -o (start-up)
+
         save(app, resp, opts.output_file)
         return True
     renderer = Renderer(app, opts)
@@ -476,38 +477,3 @@ def _is_binary(body: bytes) -> bool:
         # A multi-byte character cut at the sample's end is still text.
         return e.start < len(sample) - 4
     return False
-
-
-def save(app: "App", resp: Any, path: str) -> None:
-    """Stream the body to PATH, which appears only once the body is complete."""
-    from .atomic import replacing
-
-    path = os.path.expanduser(path)
-    # Not synced to disk: a download is as durable as curl's; the rename still means a
-    # broken transfer never leaves a complete-looking file (syncing 1 GiB costs ~1.5 s).
-    with replacing(path, durable=False) as f:
-        chunks = resp.iter_content(CHUNK)
-        if app.stderr_tty and not app.silent:
-            chunks = _with_progress(app, resp, chunks)
-        for chunk in chunks:
-            f.write(chunk)
-    if app.stderr_tty:
-        app.note(f"saved {resp.status_code} response body to {path}")
-
-
-def _with_progress(app: "App", resp: Any, chunks: Iterable[bytes]) -> Iterable[bytes]:
-    from rich.progress import (
-        BarColumn,
-        DownloadColumn,
-        Progress,
-        TransferSpeedColumn,
-    )
-
-    total = int(resp.headers.get("Content-Length") or 0) or None
-    with Progress(
-        BarColumn(), DownloadColumn(), TransferSpeedColumn(), console=app.err_console, transient=True
-    ) as progress:
-        task = progress.add_task("download", total=total)
-        for chunk in chunks:
-            progress.update(task, advance=len(chunk))
-            yield chunk

@@ -1,0 +1,181 @@
+"""-o FILE: where the body goes, checked before anything is sent, and never destroying
+what is at the path.
+
+- A path that does not exist, or a regular file: the body is written to a temporary file
+  beside it and renamed over it once complete (readers see the old file or the whole
+  new one). An existing file keeps its mode, and its owner where the process may set it.
+- A symlink to a regular file: the file it points to is replaced that way; the link stays.
+- Anything else that exists (a character device such as /dev/null, a FIFO, a socket, a
+  symlink to one of those, /dev/stdout, /proc/self/fd/N): opened and written in place,
+  as curl does.
+- SIGTERM and SIGHUP while writing clean up as Ctrl-C does: no temporary file is left,
+  and the exit status is 128 + the signal's number (143, 129).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import stat
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
+
+from .errors import OutputError, Terminated, UsageError
+from .record import record
+
+if TYPE_CHECKING:
+    from .app import App
+
+CHUNK = 64 * 1024
+# Paths under these are the process's own streams and devices: always written in place.
+IN_PLACE_TREES = ("/dev/", "/proc/")
+
+
+@record
+class Target:
+    path: str  # as the user typed it, ~ expanded
+    write_to: str  # the file replaced, or opened in place
+    in_place: bool = False
+    socket: bool = False
+    mode: int | None = None  # of the file replaced
+    owner: tuple | None = None  # (uid, gid) of the file replaced
+
+
+def check(path: str) -> Target:
+    """Where -o PATH writes; UsageError (exit 2) when it cannot, before anything is sent."""
+    if path == "":
+        raise UsageError("-o needs a file name (or - for standard output)")
+    path = os.path.expanduser(path)
+    if _through_special_tree(path):
+        return _in_place(path)
+    try:
+        st = os.stat(path)  # follows symlinks
+    except FileNotFoundError:
+        st = None
+    except OSError as e:
+        raise UsageError(f"-o {path}: {e.strerror}") from None
+    if st is not None and stat.S_ISDIR(st.st_mode):
+        raise UsageError(f"-o {path}: is a directory")
+    if st is not None and not stat.S_ISREG(st.st_mode):
+        return _in_place(path, st)
+    # A regular file, or a new one: replaced through its real path (a link stays a link).
+    real = os.path.realpath(path)
+    directory = os.path.dirname(real)
+    if not os.path.isdir(directory):
+        raise UsageError(f"-o {path}: no directory {directory}")
+    if not os.access(directory, os.W_OK | os.X_OK):
+        raise UsageError(f"-o {path}: cannot write in {directory}")
+    if st is None:
+        return Target(path, real)
+    if not os.access(real, os.W_OK):
+        raise UsageError(f"-o {path}: the file is not writable")
+    return Target(path, real, mode=stat.S_IMODE(st.st_mode), owner=(st.st_uid, st.st_gid))
+
+
+def _through_special_tree(path: str) -> bool:
+    """Whether the path, or any link on the way to its target, lies in /dev or /proc."""
+    current = os.path.abspath(path)
+    for _ in range(40):
+        if current.startswith(IN_PLACE_TREES):
+            return True
+        try:
+            link = os.readlink(current)
+        except OSError:
+            return False
+        current = os.path.normpath(os.path.join(os.path.dirname(current), link))
+    return False
+
+
+def _in_place(path: str, st: os.stat_result | None = None) -> Target:
+    if st is None:
+        try:
+            st = os.stat(path)
+        except OSError as e:
+            raise UsageError(f"-o {path}: {e.strerror}") from None
+    if stat.S_ISDIR(st.st_mode):
+        raise UsageError(f"-o {path}: is a directory")
+    if stat.S_ISSOCK(st.st_mode):
+        return Target(path, path, in_place=True, socket=True)
+    if not os.access(path, os.W_OK):
+        raise UsageError(f"-o {path}: not writable")
+    return Target(path, path, in_place=True)
+
+
+def save(app: App, resp: Any, path: str) -> None:
+    """Stream the body to PATH (see the module's doc for what PATH may be)."""
+    target = check(path)
+    chunks = resp.iter_content(CHUNK)
+    if app.stderr_tty and not app.silent:
+        chunks = _with_progress(app, resp, chunks)
+    with _signals_as_errors():
+        if target.in_place:
+            _write_in_place(target, chunks)
+        else:
+            from .atomic import replacing
+
+            # Not synced to disk: a download is as durable as curl's; the rename still
+            # means a broken transfer never leaves a complete-looking file.
+            with replacing(target.write_to, mode=target.mode, durable=False,
+                           owner=target.owner) as f:
+                for chunk in chunks:
+                    f.write(chunk)
+    if app.stderr_tty:
+        app.note(f"saved {resp.status_code} response body to {target.path}")
+
+
+def _write_in_place(target: Target, chunks: Iterable[bytes]) -> None:
+    try:
+        if target.socket:
+            import socket
+
+            with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
+                sock.connect(target.write_to)
+                for chunk in chunks:
+                    sock.sendall(chunk)
+            return
+        # No O_TRUNC surprises on a device; a FIFO waits for its reader, as curl's does.
+        fd = os.open(target.write_to, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
+        with os.fdopen(fd, "wb") as f:
+            for chunk in chunks:
+                f.write(chunk)
+    except OSError as e:
+        raise OutputError(f"-o {target.path}: {e.strerror or e}") from None
+
+
+@contextmanager
+def _signals_as_errors() -> Iterator[None]:
+    """SIGTERM and SIGHUP raise Terminated while a file is written, so it is cleaned up."""
+
+    def handler(signum, frame):
+        raise Terminated(signum, signal.Signals(signum).name)
+
+    previous = {}
+    for sig in (signal.SIGTERM, signal.SIGHUP):
+        try:
+            previous[sig] = signal.signal(sig, handler)
+        except ValueError:  # not the main thread: the default action stays
+            pass
+    try:
+        yield
+    finally:
+        for sig, old in previous.items():
+            signal.signal(sig, old)
+
+
+def _with_progress(app: App, resp: Any, chunks: Iterable[bytes]) -> Iterable[bytes]:
+    from rich.progress import (
+        BarColumn,
+        DownloadColumn,
+        Progress,
+        TransferSpeedColumn,
+    )
+
+    total = int(resp.headers.get("Content-Length") or 0) or None
+    with Progress(
+        BarColumn(), DownloadColumn(), TransferSpeedColumn(), console=app.err_console, transient=True
+    ) as progress:
+        task = progress.add_task("download", total=total)
+        for chunk in chunks:
+            progress.update(task, advance=len(chunk))
+            yield chunk

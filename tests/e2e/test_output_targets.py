@@ -1,0 +1,147 @@
+"""-o never destroys what is at the path: devices, FIFOs, sockets and links are written in
+place or through; regular files keep their mode; every check happens before sending."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import stat
+import subprocess
+import sys
+import threading
+import time
+
+import pytest
+
+from tests.support.gateway import pattern_bytes
+
+BODY = pattern_bytes(1000)
+
+
+def test_dev_null_stays_a_device(cli, profiles, gateway):
+    r = cli("get", "open", "/bytes", "n==1000", "-o", "/dev/null")
+    assert r.code == 0, r.stderr
+    assert stat.S_ISCHR(os.stat("/dev/null").st_mode)
+    assert stat.S_ISCHR(os.lstat("/dev/null").st_mode)
+
+
+def test_symlink_to_a_device_stays_a_link(cli, profiles, gateway, tmp_path):
+    link = tmp_path / "sink"
+    link.symlink_to("/dev/null")
+    r = cli("get", "open", "/bytes", "n==1000", "-o", link)
+    assert r.code == 0, r.stderr
+    assert link.is_symlink() and os.readlink(link) == "/dev/null"
+    assert stat.S_ISCHR(os.stat("/dev/null").st_mode)
+
+
+def test_fifo_is_written_in_place(cli, profiles, gateway, tmp_path):
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    got = []
+
+    def reader():
+        with open(fifo, "rb") as f:
+            got.append(f.read())
+
+    t = threading.Thread(target=reader, daemon=True)
+    t.start()
+    r = cli("get", "open", "/bytes", "n==1000", "-o", fifo)
+    t.join(10)
+    assert r.code == 0, r.stderr
+    assert got == [BODY]
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".part")]
+
+
+def test_unix_socket_is_written_in_place(cli, profiles, gateway, tmp_path):
+    path = str(tmp_path / "s.sock")
+    server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    server.bind(path)
+    server.listen(1)
+    got = bytearray()
+
+    def accept():
+        conn, _ = server.accept()
+        with conn:
+            while piece := conn.recv(65536):
+                got.extend(piece)
+
+    t = threading.Thread(target=accept, daemon=True)
+    t.start()
+    r = cli("get", "open", "/bytes", "n==1000", "-o", path)
+    t.join(10)
+    server.close()
+    assert r.code == 0, r.stderr
+    assert bytes(got) == BODY
+    assert stat.S_ISSOCK(os.lstat(path).st_mode)
+
+
+def test_symlink_to_a_file_replaces_the_target_and_keeps_the_link(cli, profiles, gateway, tmp_path):
+    real = tmp_path / "real.bin"
+    real.write_bytes(b"old")
+    real.chmod(0o600)
+    link = tmp_path / "link.bin"
+    link.symlink_to(real)
+    r = cli("get", "open", "/bytes", "n==1000", "-o", link)
+    assert r.code == 0, r.stderr
+    assert link.is_symlink() and os.readlink(link) == str(real)
+    assert real.read_bytes() == BODY
+    assert stat.S_IMODE(real.stat().st_mode) == 0o600
+
+
+@pytest.mark.parametrize("mode", [0o600, 0o640, 0o604])
+def test_existing_file_keeps_its_mode(cli, profiles, gateway, tmp_path, mode):
+    out = tmp_path / "out.bin"
+    out.write_bytes(b"old")
+    out.chmod(mode)
+    r = cli("get", "open", "/bytes", "n==1000", "-o", out)
+    assert r.code == 0, r.stderr
+    assert out.read_bytes() == BODY
+    assert stat.S_IMODE(out.stat().st_mode) == mode
+
+
+def test_empty_output_name_is_a_usage_error_and_nothing_is_sent(cli, profiles, gateway):
+    r = cli("post", "open", "/x", "a=1", "-o", "")
+    assert r.code == 2
+    assert "-o needs a file name" in r.stderr
+    assert gateway.received == []
+
+
+@pytest.mark.parametrize("where", ["missing/dir/out", "adir"])
+def test_a_post_never_goes_out_when_its_output_cannot_be_written(cli, profiles, gateway, tmp_path,
+                                                                 where):
+    (tmp_path / "adir").mkdir()
+    r = cli("post", "open", "/x", "a=1", "-o", tmp_path / where)
+    assert r.code == 2
+    assert gateway.received == []
+
+
+def test_dev_stdout_and_proc_fd_are_written_in_place(run, profiles, gateway):
+    r = run("get", "open", "/bytes", "n==1000", "-o", "/dev/stdout")
+    assert r.code == 0, r.stderr
+    assert r.stdout == BODY
+    assert os.path.islink("/dev/stdout")
+    r = run("get", "open", "/bytes", "n==1000", "-o", "/proc/self/fd/2")
+    assert r.code == 0
+    assert BODY.decode() in r.stderr
+
+
+@pytest.mark.parametrize("sig,code", [(signal.SIGTERM, 143), (signal.SIGHUP, 129)])
+def test_sigterm_and_sighup_leave_no_partial_file(profiles, gateway, tmp_path, sig, code):
+    out_dir = tmp_path / "dl"
+    out_dir.mkdir()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "restcli", "get", "open", "/slow", "n==400", "delay==0.05",
+         "-o", str(out_dir / "f.bin")],
+        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline and not any(out_dir.iterdir()):
+        time.sleep(0.05)
+    assert any(p.name.endswith(".part") for p in out_dir.iterdir())
+    proc.send_signal(sig)
+    _, err = proc.communicate(timeout=15)
+    assert proc.returncode == code, err
+    assert b"Traceback" not in err
+    assert list(out_dir.iterdir()) == []
