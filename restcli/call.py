@@ -7,7 +7,6 @@ sent and rendered.
 
 from __future__ import annotations
 
-import os
 import time
 from typing import TYPE_CHECKING, Any
 
