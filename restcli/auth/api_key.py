@@ -16,4 +16,8 @@ def build(settings: Settings) -> HeaderAuth:
     return HeaderAuth(settings["api_key_header"], settings.require("api_key"))
 
 
-MODE = Mode(name="api_key", summary="API key header", params=PARAMS, build=build)
+MODE = Mode(
+    name="api_key", summary="API key header", params=PARAMS, build=build,
+    credentials_from=lambda settings: "the api_key key, sent in "
+    + (settings.profile.values.get("api_key_header") or "X-Api-Key"),
+)

@@ -25,6 +25,11 @@ class Mode:
     params: tuple[Param, ...]
     # build(settings) -> Auth; imports anything heavy inside, never at module import.
     build: Callable[["Settings"], Auth]
+    # credentials_from(settings) -> where the credentials come from, for `auth status`:
+    # names and references only, never a value, and nothing is fetched.
+    credentials_from: Callable[["Settings"], str] | None = None
+    # `auth token` prints the resolved credential (the token modes), else a usage error.
+    prints_token: bool = False
 
 
 class AuthBase:

@@ -162,4 +162,24 @@ class SigV4Auth(AuthBase):
         return f"SigV4Auth(region={self.region!r}, service={self.service!r})"
 
 
-MODE = Mode(name="iam", summary="AWS SigV4 (IAM)", params=PARAMS, build=build)
+def credentials_from(settings: Settings) -> str:
+    """Where SigV4 credentials would come from; nothing is fetched or resolved."""
+    import os
+
+    values = settings.profile.values
+    if values.get("identity_pool_id"):
+        role = "the guest role" if values.get("guest") else (
+            "the authenticated role when signed in (restcli login), else the guest role")
+        return f"Cognito identity pool {values['identity_pool_id']}: {role}"
+    if values.get("aws_profile"):
+        return f"AWS profile {values['aws_profile']!r} (its keys, role, SSO or credential_process)"
+    if os.environ.get("AWS_ACCESS_KEY_ID"):
+        return "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY in the environment"
+    if os.environ.get("AWS_PROFILE"):
+        return f"AWS profile {os.environ['AWS_PROFILE']!r} (from AWS_PROFILE)"
+    return ("the AWS credential chain: environment, ~/.aws/credentials and config, SSO, "
+            "container or instance role")
+
+
+MODE = Mode(name="iam", summary="AWS SigV4 (IAM)", params=PARAMS, build=build,
+            credentials_from=credentials_from)

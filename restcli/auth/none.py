@@ -9,4 +9,7 @@ class NoAuth(AuthBase):
     """An explicit auth object: requests consults ~/.netrc only when auth is None."""
 
 
-MODE = Mode(name="none", summary="no credentials", params=(), build=lambda settings: NoAuth())
+MODE = Mode(
+    name="none", summary="no credentials", params=(), build=lambda settings: NoAuth(),
+    credentials_from=lambda settings: "none: no credentials are sent (not even ~/.netrc)",
+)

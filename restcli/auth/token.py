@@ -17,4 +17,11 @@ def build(settings: Settings) -> HeaderAuth:
     return HeaderAuth(settings["header"], settings.require("token"), settings["scheme"])
 
 
-MODE = Mode(name="token", summary="custom or bearer token", params=PARAMS, build=build)
+def credentials_from(settings: Settings) -> str:
+    scheme = settings.profile.values.get("scheme") or ""
+    return (f"the token key, sent in {settings.profile.values.get('header') or 'Authorization'}"
+            + (f" after {scheme!r}" if scheme else ""))
+
+
+MODE = Mode(name="token", summary="custom or bearer token", params=PARAMS, build=build,
+            credentials_from=credentials_from, prints_token=True)

@@ -232,6 +232,10 @@ def status(app: "App", name: str) -> None:
     from ..cognito import claims
     from ..cognito.account import injected_token
 
+    profile = app.config.profile(name)
+    if not _signs_in(profile):
+        _mode_status(app, profile)
+        return
     account = account_for(app, name)
     lines: list[tuple[str, str]] = [("profile", name)]
     injected = injected_token(account.settings)
@@ -265,6 +269,51 @@ def status(app: "App", name: str) -> None:
         lines.append(("identity id", _identity_id(account)))
     lines.append(("cache", str(path)))
     _print(app, lines)
+
+
+def _signs_in(profile) -> bool:
+    """A Cognito user-pool profile, or an iam one whose identity pool takes its users."""
+    return profile.mode == "cognito" or bool(profile.values.get("user_pool_id"))
+
+
+def _mode_status(app: "App", profile) -> None:
+    """What a non-Cognito mode is and where its credentials come from; never a secret."""
+    from .. import auth as auth_modes
+    from ..params import Settings
+    from ..secrets import is_reference
+
+    mode = auth_modes.get(profile.mode)
+    lines = [("profile", profile.name), ("auth", f"{mode.name} ({mode.summary})")]
+    for param in mode.params:
+        value = profile.values.get(param.name)
+        if value is None or value == "":
+            continue
+        if param.secret:
+            shown = value if is_reference(value) else "(a literal value in the profile file)"
+        else:
+            shown = "true" if value is True else "false" if value is False else str(value)
+        lines.append((param.name, shown))
+    if mode.credentials_from is not None:
+        lines.append(("credentials", mode.credentials_from(Settings(profile, mode, app.redactor))))
+    _print(app, lines)
+
+
+def _mode_token(app: "App", profile, use: str | None) -> None:
+    from .. import auth as auth_modes
+    from ..params import Settings
+
+    mode = auth_modes.get(profile.mode)
+    if not mode.prints_token:
+        raise UsageError(
+            f"profile {profile.name!r} uses auth {mode.name!r}, which has no token to print",
+            hint=f"restcli auth status {profile.name} says where its credentials come from "
+            "(restcli env PROFILE exports iam credentials)",
+        )
+    if use:
+        raise UsageError(f"--{use} is for cognito profiles; auth {mode.name!r} has one token")
+    value = Settings(profile, mode, app.redactor).require("token")
+    # The one output never scrubbed: the token is what this command is for.
+    app.write_secret(value + "\n")
 
 
 def _claim_lines(id_claims: dict, access_claims: dict) -> list[tuple[str, str]]:
@@ -338,6 +387,10 @@ def _print(app: "App", lines: list[tuple[str, str]]) -> None:
 def token(app: "App", name: str, use: str | None) -> None:
     from ..cognito.account import injected_token
 
+    profile = app.config.profile(name)
+    if not _signs_in(profile):
+        _mode_token(app, profile, use)
+        return
     account = account_for(app, name)
     injected = injected_token(account.settings)
     if injected is not None:
