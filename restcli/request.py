@@ -34,7 +34,8 @@ _ESCAPE = re.compile(r"%[0-9A-Fa-f]{2}")
 # Separators of request items (HTTPie 3). At one position the longest wins; the first
 # position wins over all.
 _SEPARATORS = (":=@", "==@", ":=", "==", "=@", ":@", "=", ":", ";", "@")
-# A backslash before one of these makes it an ordinary character.
+# A backslash before one of these makes it an ordinary character in a key; in a value
+# only before a separator character (":;=@"), as in HTTPie.
 _ESCAPABLE = frozenset(":;=@\\[]")
 # Repeated header items are sent as one line, values joined as RFC 9110 5.3 allows.
 _JOIN = {"cookie": "; "}
@@ -132,6 +133,12 @@ def _plain(chars) -> str:
     return "".join(c for c, _ in chars)
 
 
+def _value(chars) -> str:
+    """A value: only an escaped separator character loses its backslash (`\\` stays two
+    characters, so a JSON value like "a\\\\b" is read as typed)."""
+    return "".join("\\" + c if esc and c in "\\[]" else c for c, esc in chars)
+
+
 def parse_item(arg: str) -> Item:
     """One request item, HTTPie 3 syntax (README, "Request items")."""
     check_text(arg, "request item")
@@ -140,7 +147,7 @@ def parse_item(arg: str) -> Item:
     if found is None:
         raise UsageError(f"cannot read request item {arg!r}", hint=_ITEM_HINT)
     i, sep = found
-    key_chars, value = chars[:i], _plain(chars[i + len(sep) :])
+    key_chars, value = chars[:i], _value(chars[i + len(sep) :])
     key = _plain(key_chars)
     if sep in (":", ":@", ";"):
         _check_header_name(key)
