@@ -182,17 +182,20 @@ def _native(data: dict) -> list[Found]:
 
 def check(path: Path, planned: dict[str, dict[str, Any]]) -> None:
     """Refuse (exit 8) a value that would decide a host badly, before anything is shown."""
-    from ..config import all_params
+    from ..config import Validator, all_params
     from ..hosts import escaped
 
     params = all_params()
     problems = []
+    endpoints = Validator({}, "", path)
     for name, table in planned.items():
+        endpoints.check_endpoint(("profiles", name), table["endpoint"])
         for key, value in table.items():
             param = params.get(key)
             problem = param.problem(value) if param is not None else None
             if problem:
                 problems.append(f"{path}: profile {escaped(name)}: {key}: {problem}")
+    problems += [p for scope in endpoints.problems.values() for p in scope]
     if problems:
         raise ConfigError(problems[0] if len(problems) == 1 else
                           f"{path}: {len(problems)} values cannot be imported",

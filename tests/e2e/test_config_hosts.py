@@ -134,3 +134,13 @@ def test_import_plan_shows_region_and_domain(cli, tmp_path):
     r = cli("--config", tmp_path / "p.toml", "import", src, "--dry-run")
     assert r.code == 0, r.stderr
     assert r.out.split("\t")[3:5] == ["eu-west-1", "d.auth.eu-west-1.amazoncognito.com"]
+
+
+def test_import_refuses_a_bad_endpoint_host_even_in_a_dry_run(cli, tmp_path):
+    src = tmp_path / "amplify_outputs.json"
+    src.write_text(json.dumps({
+        "custom": {"API": {"a": {"endpoint": "https://evil..example.com/dev"}}},
+    }))
+    r = cli("--config", tmp_path / "p.toml", "import", src, "--dry-run")
+    assert r.code == 8, r.stderr
+    assert "profiles.a.endpoint" in r.stderr and "empty label" in r.stderr
