@@ -253,6 +253,6 @@ def _report(app: "App", resp) -> None:
     line, hint = for_response(resp)
     if 300 <= resp.status_code < 400 and resp.headers.get("Location"):
         line += f" to {resp.headers['Location']}"
-        hint = hint or "restcli follows redirects for GET and HEAD only"
+        hint = hint or "restcli follows 301, 302, 303, 307 and 308 only; send the request to the new URL yourself"
     # Reason phrase, error type, request id and Location are the server's: made inert.
     app.error(inert(line), hint)
