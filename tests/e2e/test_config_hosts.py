@@ -144,3 +144,12 @@ def test_import_refuses_a_bad_endpoint_host_even_in_a_dry_run(cli, tmp_path):
     r = cli("--config", tmp_path / "p.toml", "import", src, "--dry-run")
     assert r.code == 8, r.stderr
     assert "profiles.a.endpoint" in r.stderr and "empty label" in r.stderr
+
+
+@pytest.mark.parametrize("endpoint", ["http://[::1]:8080/dev", "http://127.0.0.1:8080",
+                                      "https://bücher.example/v1", "https://my_host.internal/x",
+                                      "https://abc.execute-api.us-east-1.amazonaws.com/dev"])
+def test_ordinary_endpoints_still_pass(cli, write_config, endpoint):
+    cfg = write_config(f'[profiles.p]\nendpoint = "{endpoint}"\nauth = "none"\n')
+    r = cli("--config", cfg, "config", "check")
+    assert r.code == 0, r.stderr
