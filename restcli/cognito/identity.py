@@ -160,8 +160,10 @@ def credentials(
 
 def _offline_credentials(name: str, cache, pool: str, login: Login | None, warn) -> dict:
     data = cache.read(_key("awscreds", pool, login)) if login is None or not login.injected else None
-    fields = ("access_key", "secret_key", "session_token", "expires_at")
-    if not data or not all(isinstance(data.get(k), (str, int, float)) for k in fields):
+    fields = ("access_key", "secret_key", "session_token")
+    if (not data or not all(isinstance(data.get(k), str) for k in fields)
+            or isinstance(data.get("expires_at"), bool)
+            or not isinstance(data.get("expires_at"), (int, float))):
         # --curl needs none (the command reads AWS_* from `restcli env`); --offline signs
         # with placeholders and says so.
         warn(f"no cached identity-pool credentials for profile {name!r}: signed with "
@@ -177,8 +179,11 @@ def _offline_credentials(name: str, cache, pool: str, login: Login | None, warn)
 def _fresh(data: dict | None) -> dict | None:
     if not data:
         return None
+    keys = ("access_key", "secret_key", "session_token")
+    if not all(isinstance(data.get(k), str) and data[k] for k in keys):
+        return None  # a corrupt entry: fetched again
     try:
-        if float(data["expires_at"]) - time.time() > CREDENTIALS_MARGIN and data["access_key"]:
+        if float(data["expires_at"]) - time.time() > CREDENTIALS_MARGIN:
             return data
     except (KeyError, TypeError, ValueError):
         pass

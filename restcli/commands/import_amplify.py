@@ -189,6 +189,9 @@ def check(path: Path, planned: dict[str, dict[str, Any]]) -> None:
     problems = []
     endpoints = Validator({}, "", path)
     for name, table in planned.items():
+        if not name.isprintable():
+            problems.append(f"{path}: profile name {escaped(name)} holds control characters")
+            continue
         endpoints.check_endpoint(("profiles", name), table["endpoint"])
         for key, value in table.items():
             param = params.get(key)

@@ -113,3 +113,10 @@ def test_malformed_amplify_files_are_exit_8_in_one_line(cli, tmp_path, name, con
     assert r.code == 8, r.stderr
     assert "unexpected" not in r.stderr
     assert len(r.stderr.strip().splitlines()) <= 2  # the error, and a hint at most
+
+
+def test_imported_name_with_control_characters_is_refused(cli, tmp_path):
+    src = tmp_path / "amplify_outputs.json"
+    src.write_text(json.dumps({"custom": {"API": {"a\x1b[2Kb": {"endpoint": "https://x.example.com"}}}}))
+    r = cli("--config", tmp_path / "p.toml", "import", src)
+    assert r.code == 8 and "\x1b" not in r.stderr and "\\x1b" in r.stderr
