@@ -186,7 +186,7 @@ def test_example_profiles_file_is_valid(cli):
     example = Path(__file__).resolve().parents[2] / "profiles.example.toml"
     r = cli("--config", example, "config", "check")
     assert r.code == 0, r.stderr
-    assert "7 profiles" in r.out
+    assert "8 profiles" in r.out
 
 
 def test_fast_completion_answers_as_typer_does(cli, profiles, monkeypatch):
