@@ -129,6 +129,8 @@ def call(app: "App", method: str, api: str, path: str, items: list[str], opts: C
         from .filters import compile_expr  # only with -f (start-up)
 
         compile_expr(opts.output.filter_expr)  # a bad expression: exit 2, nothing sent
+    if opts.verbose:
+        app.note(credentials_note(the_plan.profile))
     counts = Counts()
     client = _client(app, the_plan, opts, counts)
     try:
@@ -154,6 +156,15 @@ def call(app: "App", method: str, api: str, path: str, items: list[str], opts: C
         body = the_plan.spec.body
         if hasattr(body, "close"):
             body.close()
+
+
+def credentials_note(profile: "Profile") -> str:
+    """What -v says about credentials: the profile and mode used, or plainly that none go."""
+    if profile.file is None:
+        return f"no credentials: {profile.endpoint} is under no profile's endpoint"
+    if profile.mode == "none":
+        return f"profile {profile.name}, auth none: no credentials are sent"
+    return f"profile {profile.name}, auth {profile.mode}"
 
 
 class Counts:

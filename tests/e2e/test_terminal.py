@@ -66,3 +66,12 @@ def test_login_never_prompts_without_a_terminal(terminal, app_profile, isolated)
     assert r.code == 9
     assert "will not prompt" in r.stderr
     assert cache_entries(isolated) == []
+
+
+def test_verbose_names_the_mode_or_says_no_credentials_go(cli, profiles, gateway, other_gateway):
+    r = cli("get", "keyed", "/x", "-v")
+    assert "restcli: profile keyed, auth api_key" in r.stderr
+    r = cli("get", "keyed", "/x", "-v", "--auth", "none")
+    assert "auth none: no credentials are sent" in r.stderr
+    r = cli("get", f"{other_gateway.url}/open/x", "-v")
+    assert "no credentials:" in r.stderr and "under no profile's endpoint" in r.stderr
