@@ -10,6 +10,8 @@ restcli to the raw recording server: equal, apart from the deliberate difference
 5. A JSON body: restcli writes non-ASCII characters as UTF-8, HTTPie as \\u escapes (the
    same JSON value; Content-Length differs).
 Keys HTTPie reads as numbers ("00", "0 ") are not generated (README: HTTPie's own quirk).
+Paths mixing a stray "%" with a valid escape are not generated (README: requests, and so
+HTTPie, then escapes every "%" in the URL; restcli only the stray one).
 Keys hold no backslash (README: restcli reads `\\\\` in every key as one backslash, HTTPie
 only in JSON keys); values do, and are read alike.
 """
@@ -18,13 +20,14 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from tests.support.recorder import Recorder, split
@@ -83,7 +86,7 @@ _JSON = st.recursive(
     lambda inner: st.lists(inner, max_size=2) | st.dictionaries(st.text(max_size=3), inner, max_size=2),
     max_leaves=4,
 )
-_SEGMENT = st.text(alphabet="abc019-._~é ;%!$'()*,=@:", min_size=1, max_size=6).filter(
+_SEGMENT = st.text(alphabet="abc019-._~é ;%!$'()*,=@:?&+", min_size=1, max_size=6).filter(
     lambda s: s not in (".", "..")
 )
 
@@ -130,6 +133,8 @@ def _run_httpie(url, method, items):
 @given(command_lines())
 def test_httpie_and_restcli_send_the_same_request(cli, rec, case):
     method, path, items = case
+    stray = re.search(r"%(?![0-9A-Fa-f]{2})", path)
+    assume(not (stray and re.search(r"%[0-9A-Fa-f]{2}", path)))
     url = rec.url + path
     rec.clear()
     httpie = _run_httpie(url, method, items)
