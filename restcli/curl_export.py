@@ -13,6 +13,7 @@ import shlex
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
+from .errors import UsageError
 
 if TYPE_CHECKING:
     from .app import App
@@ -125,6 +126,11 @@ def _body(spec: "RequestSpec", prep: Any, q: Quoter) -> list[str]:
     words = [] if "content-type" in {h.lower() for h in prep.headers} else ["--header", "Content-Type:"]
     if spec.body_path:
         return words + ["--data-binary", shlex.quote("@" + spec.body_path)]
+    if not isinstance(body, (bytes, str)):
+        # A multipart form (--form with files, --multipart): curl would pick its own boundary.
+        raise UsageError(
+            "--curl cannot export a multipart body", hint="--offline prints the exact request"
+        )
     if isinstance(body, str):
         body = body.encode("utf-8")
     try:

@@ -320,3 +320,25 @@ def test_offline_is_byte_for_byte_what_the_server_receives(cli, rec, tmp_path, a
     sent = cli(*words)
     assert sent.code == 0, sent.stderr
     assert normalised(offline.stdout) == normalised(rec.requests[0])
+
+
+def test_curl_export_of_a_multipart_body_is_refused_not_a_crash(cli, rec, tmp_path):
+    (tmp_path / "f.txt").write_text("x")
+    r = cli("post", f"{rec.url}/x", "--form", f"f@{tmp_path}/f.txt", "--curl")
+    assert r.code == 2 and "multipart" in r.stderr and "unexpected" not in r.stderr
+
+
+def test_an_ordinary_call_imports_neither_the_items_nor_the_forms_module(rec):
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from restcli.__main__ import main; "
+        f"rc = main(['get', '{rec.url}/x', 'q==1', 'a=1', 'X-A:1']); "
+        "print('', rc, 'restcli.items' in sys.modules, 'restcli.forms' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split()[-3:] == ["0", "False", "False"]
+    code = code.replace("'a=1'", "'o[k]=1'")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split()[-3:] == ["0", "True", "False"]
