@@ -63,7 +63,7 @@ def build(settings: Settings):
             profile, settings.redactor, warn=settings.warn, offline=settings.offline
         )
     else:
-        source = credentials.load(aws_profile)
+        source = credentials.load(aws_profile, offline=settings.offline, warn=settings.warn)
     region = (
         settings["region"] or host_region or regions.from_env() or source.profile_region()
     )

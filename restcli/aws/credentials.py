@@ -85,11 +85,38 @@ class BotoSource:
             raise translate(e, self.aws_profile) from None
 
 
+class PlaceholderSource:
+    """--offline and --curl connect nowhere: credentials that only botocore could get (a
+    role, SSO, a container or instance role) are not fetched, and the request shown is
+    signed with these made-up ones instead (the caller says so on stderr)."""
+
+    reads_environment = False
+    label = "placeholder credentials (--offline, --curl)"
+
+    def __init__(self, aws_profile: str | None):
+        self.aws_profile = aws_profile
+
+    def get(self) -> Frozen:
+        return Frozen("AKIDOFFLINEPLACEHOLDER", "offline-placeholder-secret", None)
+
+    def profile_region(self) -> str | None:
+        return None
+
+
 def load(
-    aws_profile: str | None, environ: Mapping[str, str] | None = None
-) -> "EnvSource | BotoSource":
-    """The credential source for a call; boto3 is imported only off the fast path."""
+    aws_profile: str | None,
+    environ: Mapping[str, str] | None = None,
+    offline: bool = False,
+    warn=None,
+) -> "EnvSource | BotoSource | StaticProfileSource | PlaceholderSource":
+    """The credential source for a call; boto3 is imported only off the fast path.
+
+    `offline` (--offline, --curl): plain keys from the environment or the AWS files are
+    used as usual; anything botocore would have to fetch is replaced by placeholders.
+    """
     environ = os.environ if environ is None else environ
+    if offline:
+        return _offline(aws_profile, environ, warn or (lambda message: None))
     if not aws_profile:
         frozen = from_environment(environ)
         if frozen is not None:
@@ -106,6 +133,23 @@ def load(
     if credentials is None:
         raise missing(aws_profile)
     return BotoSource(session, credentials, aws_profile)
+
+
+def _offline(aws_profile: str | None, environ: Mapping[str, str], warn) -> Any:
+    if not aws_profile:
+        frozen = from_environment(environ)
+        if frozen is not None:
+            return EnvSource(frozen)
+    name = aws_profile or environ.get("AWS_PROFILE") or "default"
+    static = StaticProfileSource.read(name, environ)
+    if static is not None:
+        return static
+    warn(
+        f"the credentials of AWS profile {name!r} would have to be fetched (a role, SSO, or "
+        "an instance role), and --offline and --curl connect nowhere: the request shown is "
+        "signed with placeholder credentials"
+    )
+    return PlaceholderSource(aws_profile)
 
 
 class StaticProfileSource:
