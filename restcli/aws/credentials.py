@@ -144,12 +144,44 @@ def _offline(aws_profile: str | None, environ: Mapping[str, str], warn) -> Any:
     static = StaticProfileSource.read(name, environ)
     if static is not None:
         return static
+    keys = _profile_keys(name, environ)
+    if "credential_process" in keys and not keys & _FETCHED:
+        # A program of the user's, run locally as a `command:` reference would be.
+        return load(aws_profile, environ)
     warn(
         f"the credentials of AWS profile {name!r} would have to be fetched (a role, SSO, or "
         "an instance role), and --offline and --curl connect nowhere: the request shown is "
         "signed with placeholder credentials"
     )
     return PlaceholderSource(aws_profile)
+
+
+# Profile keys that make botocore ask a service (STS, SSO) or a metadata endpoint.
+_FETCHED = frozenset({
+    "role_arn", "source_profile", "credential_source", "sso_session", "sso_start_url",
+    "sso_account_id", "sso_role_name", "web_identity_token_file", "login_session",
+})
+
+
+def _profile_keys(name: str, environ: Mapping[str, str]) -> set[str]:
+    """The keys a named profile sets in ~/.aws/config and ~/.aws/credentials."""
+    import configparser  # only off the fast path (start-up)
+
+    home = os.path.expanduser("~")
+    found: set[str] = set()
+    for path, section in (
+        (environ.get("AWS_SHARED_CREDENTIALS_FILE") or os.path.join(home, ".aws", "credentials"), name),
+        (environ.get("AWS_CONFIG_FILE") or os.path.join(home, ".aws", "config"),
+         "default" if name == "default" else f"profile {name}"),
+    ):
+        parser = configparser.RawConfigParser()
+        try:
+            parser.read(os.path.expanduser(path), encoding="utf-8")
+        except (configparser.Error, UnicodeDecodeError):
+            continue
+        if parser.has_section(section):
+            found.update(parser.options(section))
+    return found
 
 
 class StaticProfileSource:
