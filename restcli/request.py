@@ -519,9 +519,18 @@ class wire_auth:
         return request
 
 
+_TARGET = re.compile(r"[A-Za-z0-9\-._~!$&'()*+,;=:@/?%]*")
+
+
 def _exact_target(prepared_url: str, url: str) -> str:
-    """requests' scheme and host (IDNA-encoded), restcli's path and query."""
+    """requests' scheme and host (IDNA-encoded), restcli's path and query.
+
+    A URL restcli did not build (a redirect's Location) may hold characters a request
+    target cannot: requests' own quoting of it is kept then.
+    """
     p, mine = urlsplit(prepared_url), urlsplit(url)
     if p.query == mine.query and p.path == mine.path:
+        return prepared_url
+    if not _TARGET.fullmatch(mine.path + "?" + mine.query):
         return prepared_url
     return urlunsplit((p.scheme, p.netloc, mine.path or "/", mine.query, ""))

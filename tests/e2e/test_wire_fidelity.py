@@ -8,6 +8,8 @@ import os
 import re
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from tests.support.recorder import Recorder, split
 
@@ -342,3 +344,44 @@ def test_an_ordinary_call_imports_neither_the_items_nor_the_forms_module(rec):
     code = code.replace("'a=1'", "'o[k]=1'")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split()[-3:] == ["0", "True", "False"]
+
+
+_WORD = st.text(alphabet="abé€ %+;=&?[]\\:@-", max_size=5)
+
+
+@st.composite
+def _command_lines(draw):
+    method = draw(st.sampled_from(["get", "post", "put", "delete"]))
+    path = "/" + draw(st.text(alphabet="ab;é %+?=&", max_size=6)).lstrip("/")
+    items = []
+    for _ in range(draw(st.integers(0, 5))):
+        kind = draw(st.sampled_from(["X-H:", "q==", "f=", "n:=", "X-H;", "User-Agent:"]))
+        value = draw(_WORD)
+        if kind == "X-H:":
+            items.append(f"X-H:{value}")
+        elif kind == "q==":
+            items.append(f"q{len(items)}=={value}")
+        elif kind == "f=" and method != "get":
+            items.append(f"f{len(items)}={value}")
+        elif kind == "n:=" and method != "get":
+            items.append(f"n{len(items)}:={draw(st.integers())}")
+        elif kind in ("X-H;", "User-Agent:"):
+            items.append(kind)
+    return method, path, items
+
+
+@settings(max_examples=25, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(_command_lines())
+def test_generated_offline_equals_wire(cli, rec, case):
+    method, path, items = case
+    words = [method, "--", rec.url, path, *items]
+    rec.clear()
+    offline = cli(*words[:1], "--offline", *words[1:])
+    if offline.code != 0:
+        assert offline.code == 2, offline.stderr  # e.g. a header value of only spaces
+        assert cli(*words).code == 2 and rec.requests == []
+        return
+    assert rec.requests == []
+    assert cli(*words).code == 0
+    assert normalised(offline.stdout) == normalised(rec.requests[0])
