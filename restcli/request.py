@@ -367,6 +367,7 @@ def run_headers_command(cmd: str, where: str) -> list[tuple[str, str]]:
 
 def read_data(data: str, read_stdin: Callable[[], bytes]) -> tuple[bytes | BinaryIO, str | None]:
     """-d TEXT, -d @FILE (streamed from disk), -d @- (stdin, read only when asked)."""
+    check_text(data, "-d")
     if data == "@-":
         return read_stdin(), None
     if data.startswith("@"):

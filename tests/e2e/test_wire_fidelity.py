@@ -263,7 +263,7 @@ def test_upper_case_scheme_is_a_url_and_other_schemes_are_usage_errors(cli, rec)
 
 @pytest.mark.parametrize(
     "where",
-    ["path", "query", "header", "field", "url", "-H", "-q"],
+    ["path", "query", "header", "field", "url", "-H", "-q", "-d"],
 )
 def test_invalid_utf8_arguments_are_usage_errors(cli, rec, where):
     bad = b"a\xff".decode("utf-8", "surrogateescape")
@@ -275,6 +275,7 @@ def test_invalid_utf8_arguments_are_usage_errors(cli, rec, where):
         "url": [f"{rec.url}/{bad}"],
         "-H": [f"{rec.url}/x", "-H", f"X-A: {bad}"],
         "-q": [f"{rec.url}/x", "-q", f"a={bad}"],
+        "-d": [f"{rec.url}/x", "-d", bad],
     }[where]
     r = cli("post", *args)
     assert r.code == 2, r.stderr
