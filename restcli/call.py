@@ -220,7 +220,7 @@ def _send_and_render(
 
 def _render_response(app: "App", resp, opts: CallOptions, renderer=None) -> int:
     """One response rendered (through `renderer` for a page of --paginate), then its code."""
-    success = 200 <= resp.status_code < 300
+    success = errors.succeeded(resp.status_code)
     accepted = success or opts.ignore_status
     if not accepted:
         _read_error_body(app, resp)

@@ -91,6 +91,9 @@ class Client:
         self.watch = Watch(options.timeout, options.max_time)
         ssl_context = client_tls(options.client_cert, options.verify) if options.client_cert else None
         self.session = watched_session(self.watch, ssl_context)
+        # restcli follows redirects itself (send); requests would still parse a Location
+        # ahead of time, and raise on a malformed one before restcli could report it.
+        self.session.get_redirect_target = lambda resp: None
         # Cookies a response sets are never sent again (not even after a redirect).
         self.session.cookies.set_policy(DefaultCookiePolicy(allowed_domains=[]))
         if options.verify is False:

@@ -80,8 +80,13 @@ class OutputError(RestcliError):
     exit_code = UNEXPECTED
 
 
+def succeeded(status: int) -> bool:
+    """2xx, and 304 Not Modified: the copy the client holds is current (a conditional GET)."""
+    return 200 <= status < 300 or status == 304
+
+
 def exit_code_for_status(status: int) -> int:
-    if 200 <= status < 300:
+    if succeeded(status):
         return OK
     if 300 <= status < 400:
         return HTTP_3XX

@@ -152,7 +152,7 @@ def send_pages(app: "App", client: Any, the_plan: Any, opts: Any,
             resp = client.send(spec, the_plan.auth)
             pages += 1
             with resp:
-                if not (200 <= resp.status_code < 300 or opts.ignore_status):
+                if not (errors.succeeded(resp.status_code) or opts.ignore_status):
                     return render_response(app, resp, opts, renderer)
                 if opts.output.include:
                     print_response_head(app, resp, to_stdout=True)
