@@ -28,10 +28,12 @@ def _signed(received) -> list[str]:
 
 
 def test_client_context_is_signed_and_accepted(cli, iam):
-    r = cli("get", "api", "/items", "X-Amz-Client-Context:eyJ9", "X-Amz-Meta-X:1")
+    r = cli("get", "api", "/items", "X-Amz-Client-Context:eyJ9", "X-Amz-Meta-X:1",
+            "X-Amz-Meta-X:2", "X-Amz-Meta-U:é€")
     assert r.code == 0, r.stderr
     signed = _signed(iam.received[-1])
     assert "x-amz-client-context" in signed and "x-amz-meta-x" in signed
+    assert iam.received[-1].header("x-amz-meta-x") == "1, 2"  # one line, signed as sent
 
 
 def test_typed_date_now_is_signed_and_sent(cli, iam):
