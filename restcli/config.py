@@ -61,6 +61,11 @@ def paginate_problem(value: dict) -> str | None:
         return "param must be a query parameter name"
     return None
 URL_DEFAULTS = ("timeout", "retries", "ca_bundle", "max_time", "proxy")
+# Said wherever no profiles file is found: pip users have no example file to copy.
+NO_FILE_HINT = (
+    "run restcli config init to write a first profile (restcli config init --print shows a "
+    "starter file), or pass --config PATH"
+)
 
 
 @record
@@ -141,7 +146,7 @@ class Config:
         if not self.exists:
             raise ConfigError(
                 f"unknown profile {name!r}: no config file at {self.path}",
-                hint="create it from profiles.example.toml, or pass --config PATH",
+                hint=NO_FILE_HINT,
             )
         import difflib
 

@@ -58,14 +58,29 @@ class OutputOptions:
 
 
 def print_table(app: "App", columns: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
-    """A table on a terminal; tab-separated lines into a pipe, for cut and awk."""
+    """A table on a terminal; tab-separated lines into a pipe, for cut and awk.
+
+    A value is never cut: a table wider than the terminal is printed at its own width,
+    each row one line the terminal wraps (an endpoint stays whole, to read and to copy).
+    """
     if app.stdout_tty:
+        from rich.measure import Measurement
         from rich.table import Table
 
         table = Table(*columns, box=None, header_style="bold")
         for row in rows:
             table.add_row(*row)
-        app.console.print(table)
+        console = app.console
+        needed = Measurement.get(console, console.options.update(width=1 << 20), table).maximum
+        if needed <= console.width:
+            console.print(table)
+            return
+        detected = console._width  # None: the terminal's width, asked again after this table
+        console.width = needed
+        try:
+            console.print(table)
+        finally:
+            console._width = detected
         return
     for row in rows:
         app.out.write("\t".join(row) + "\n")

@@ -165,37 +165,56 @@ for _m in METHODS:
 app.command("request", rich_help_panel="Requests")(_request_command(None))
 
 
+JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON document.")]
+
+
 @profiles_app.command("list")
-def profiles_list(ctx: typer.Context) -> None:
+def profiles_list(ctx: typer.Context, as_json: JsonOption = False) -> None:
     """Name, endpoint and auth mode of every profile."""
     from ..commands.profiles_view import list_profiles
 
-    list_profiles(ctx.obj)
+    list_profiles(ctx.obj, as_json)
 
 
 @profiles_app.command("show")
 def profiles_show(
     ctx: typer.Context,
     name: ProfileName,
+    as_json: JsonOption = False,
 ) -> None:
     """Effective settings of a profile, where each came from; secrets redacted."""
     from ..commands.profiles_view import show_profile
 
-    show_profile(ctx.obj, name)
+    show_profile(ctx.obj, name, as_json)
 
 
 @config_app.command("path")
-def config_path(ctx: typer.Context) -> None:
+def config_path(ctx: typer.Context, as_json: JsonOption = False) -> None:
     """Print the path of the profiles file in use."""
-    ctx.obj.out.line(str(ctx.obj.config_path))
+    from ..commands.profiles_view import path
+
+    path(ctx.obj, as_json)
 
 
 @config_app.command("check")
-def config_check(ctx: typer.Context) -> None:
+def config_check(ctx: typer.Context, as_json: JsonOption = False) -> None:
     """Validate the profiles file; exit 8 when it is invalid."""
     from ..commands.profiles_view import check
 
-    check(ctx.obj)
+    check(ctx.obj, as_json)
+
+
+@config_app.command("init")
+def config_init(
+    ctx: typer.Context,
+    print_: Annotated[
+        bool, typer.Option("--print", help="Print a starter profiles file; write nothing.")
+    ] = False,
+) -> None:
+    """Ask for a profile name, endpoint and auth mode, and write a first profile."""
+    from ..commands.config_init import init
+
+    init(ctx.obj, print_)
 
 
 LiteralOption = Annotated[
@@ -286,13 +305,14 @@ def import_amplify(
     prefix: Annotated[str, typer.Option("--prefix", help="Prefix for the profile names.")] = "",
     force: Annotated[bool, typer.Option("--force", help="Replace existing profiles.")] = False,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what would change; write nothing.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the plan as one JSON document.")] = False,
 ) -> None:
     """Profiles for every REST API of an Amplify app's config file."""
     from pathlib import Path
 
     from ..commands.import_amplify import run
 
-    run(ctx.obj, Path(file).expanduser(), custom_key, prefix, force, dry_run)
+    run(ctx.obj, Path(file).expanduser(), custom_key, prefix, force, dry_run, as_json)
 
 
 @app.command("env")
@@ -302,11 +322,12 @@ def env_command(
     auth: Annotated[Optional[str], typer.Option("--auth", metavar="MODE", help="Auth mode to resolve.")] = None,
     aws_profile: Annotated[Optional[str], typer.Option("--aws-profile", metavar="NAME", help="AWS profile.")] = None,
     guest: Annotated[bool, typer.Option("--guest", help="Identity pool: the unauthenticated role.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="The variables as one JSON object.")] = False,
 ) -> None:
     """Print `export` lines for the credentials PROFILE resolves to (AWS_* for iam)."""
     from ..commands.env import export
 
-    export(ctx.obj, name, {"auth": auth, "aws_profile": aws_profile, "guest": guest or None})
+    export(ctx.obj, name, {"auth": auth, "aws_profile": aws_profile, "guest": guest or None}, as_json)
 
 
 @app.command("run")
@@ -375,17 +396,21 @@ EXAMPLES = {
     "request": ["restcli request PURGE myApi /cache/items",
                 "restcli request GET keyed /items --curl"],
     "import": ["restcli import amplify_outputs.json --dry-run",
-               "restcli import src/aws-exports.js --prefix shop-"],
+               "restcli import src/aws-exports.js --prefix shop-",
+               "restcli import amplify_outputs.json --dry-run --json | jq -r '.profiles[].name'"],
     "env": ["eval \"$(restcli env myApi)\" && aws sts get-caller-identity",
-            "restcli env myApi --aws-profile dev"],
+            "restcli env myApi --aws-profile dev",
+            "restcli env myApi --json | jq -r .AWS_SESSION_TOKEN"],
     "run": ["restcli run --test smoke.hurl --profile shop",
             "restcli run --test tests/*.hurl --jobs 4 --report-junit junit.xml",
             "restcli run export.hurl --profile shop --secret pw=\"$PW\" > last-body.json"],
     "login": ["restcli login shop",
               "printf '%s\\n' \"$PW\" | restcli login shop --username ci-user --password-stdin"],
     "logout": ["restcli logout shop", "restcli logout shop --everywhere"],
-    "profiles list": ["restcli profiles list", "restcli profiles list | cut -f1"],
-    "profiles show": ["restcli profiles show myApi", "restcli --config ./ci.toml profiles show keyed"],
+    "profiles list": ["restcli profiles list", "restcli profiles list | cut -f1",
+                      "restcli profiles list --json | jq -r '.[] | select(.auth == \"iam\") | .name'"],
+    "profiles show": ["restcli profiles show myApi", "restcli --config ./ci.toml profiles show keyed",
+                      "restcli profiles show myApi --json | jq -r .settings.region.value"],
     "profiles add": ["restcli profiles add items --endpoint https://abc.execute-api.eu-west-1"
                      ".amazonaws.com/prod --auth api_key --set api_key=env:ITEMS_KEY",
                      "restcli profiles add open --endpoint http://127.0.0.1:8080/open --auth none"],
@@ -396,9 +421,14 @@ EXAMPLES = {
     "profiles remove": ["restcli profiles remove items", "restcli profiles remove old-api"],
     "profiles rename": ["restcli profiles rename items items-prod",
                         "restcli profiles rename dev staging"],
-    "config path": ["restcli config path", "$EDITOR \"$(restcli config path)\""],
-    "config check": ["restcli config check", "restcli --config ./ci.toml config check"],
-    "auth status": ["restcli auth status shop", "restcli auth status myApi"],
+    "config path": ["restcli config path", "$EDITOR \"$(restcli config path)\"",
+                    "restcli config path --json"],
+    "config check": ["restcli config check", "restcli --config ./ci.toml config check",
+                     "restcli config check --json | jq -r '.problems[]'"],
+    "config init": ["restcli config init",
+                    "restcli config init --print > ci.toml && restcli --config ci.toml config check"],
+    "auth status": ["restcli auth status shop", "restcli auth status myApi",
+                    "restcli auth status shop --json | jq -r .expires"],
     "auth token": ["restcli auth token shop",
                    "curl -H \"Authorization: $(restcli auth token shop)\" https://api.example.com/me"],
 }

@@ -66,11 +66,15 @@ def logout(
 
 
 @auth_app.command("status")
-def status(ctx: typer.Context, profile: ProfileName) -> None:
+def status(
+    ctx: typer.Context,
+    profile: ProfileName,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+) -> None:
     """Who is signed in, token use, expiry, scopes and groups; never a token."""
     from ..commands.auth import status as run
 
-    run(ctx.obj, profile)
+    run(ctx.obj, profile, as_json)
 
 
 @auth_app.command("token")

@@ -100,7 +100,12 @@ def login_for(
             )
         return Login(provider_name(account), token, _subject(c, "injected"), True)
     if account.cached() is None:
-        return None  # nobody signed in: the guest role, as Amplify does
+        # Nobody signed in: the guest role, as Amplify does. Said plainly, since the user
+        # pool in the profile suggests a user's credentials (--guest, `guest`: asked for).
+        if warn is not None:
+            warn(f"no one is signed in to profile {profile.name!r}: using the identity "
+                 f"pool's guest (unauthenticated) role (restcli login {profile.name} signs in)")
+        return None
     tokens = account.tokens()  # refreshed when due; a refused refresh says "restcli login"
     if not tokens.id_token:
         raise account.not_signed_in()

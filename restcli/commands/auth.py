@@ -228,13 +228,14 @@ def logout(app: "App", name: str, everywhere: bool = False) -> None:
 
 
 # -- status --------------------------------------------------------------------------
-def status(app: "App", name: str) -> None:
+def status(app: "App", name: str, as_json: bool = False) -> None:
+    """`as_json`: the same lines as one JSON object, keys in snake_case ("signed_in_as")."""
     from ..cognito import claims
     from ..cognito.account import injected_token
 
     profile = app.config.profile(name)
     if not _signs_in(profile):
-        _mode_status(app, profile)
+        _mode_status(app, profile, as_json)
         return
     account = account_for(app, name)
     lines: list[tuple[str, str]] = [("profile", name)]
@@ -247,7 +248,7 @@ def status(app: "App", name: str) -> None:
         lines.append(("token use", str(c.get("token_use") or "(not a JWT)")))
         if c.get("exp"):
             lines.append(("expires", _when(float(c["exp"]))))
-        _print(app, lines)
+        _print(app, lines, as_json)
         return
     if account.machine:
         lines.append(("flow", f"client_credentials at {account.settings['domain']}"))
@@ -268,7 +269,7 @@ def status(app: "App", name: str) -> None:
     if not account.machine:
         lines.append(("identity id", _identity_id(account)))
     lines.append(("cache", str(path)))
-    _print(app, lines)
+    _print(app, lines, as_json)
 
 
 def _signs_in(profile) -> bool:
@@ -276,7 +277,7 @@ def _signs_in(profile) -> bool:
     return profile.mode == "cognito" or bool(profile.values.get("user_pool_id"))
 
 
-def _mode_status(app: "App", profile) -> None:
+def _mode_status(app: "App", profile, as_json: bool = False) -> None:
     """What a non-Cognito mode is and where its credentials come from; never a secret."""
     from .. import auth as auth_modes
     from ..params import Settings
@@ -295,7 +296,7 @@ def _mode_status(app: "App", profile) -> None:
         lines.append((param.name, shown))
     if mode.credentials_from is not None:
         lines.append(("credentials", mode.credentials_from(Settings(profile, mode, app.redactor))))
-    _print(app, lines)
+    _print(app, lines, as_json)
 
 
 def _mode_token(app: "App", profile, use: str | None) -> None:
@@ -375,8 +376,14 @@ def _identity_id(account: "Account") -> str:
     return identity.cached_identity_id(account) or "(none yet: made by the first iam call)"
 
 
-def _print(app: "App", lines: list[tuple[str, str]]) -> None:
-    """`key: value` lines on stdout, each scrubbed of every secret this run has resolved."""
+def _print(app: "App", lines: list[tuple[str, str]], as_json: bool = False) -> None:
+    """`key: value` lines on stdout (or one JSON object), scrubbed of every secret this run
+    has resolved."""
+    if as_json:
+        from .document import print_document
+
+        print_document(app, {key.replace(" ", "_"): value for key, value in lines})
+        return
     width = max(len(k) for k, _ in lines) + 1
     for key, value in lines:
         app.out.write(f"{key + ':':<{width}} {value}\n")

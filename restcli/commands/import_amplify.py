@@ -293,7 +293,10 @@ def run(
     prefix: str,
     force: bool,
     dry_run: bool,
+    as_json: bool = False,
 ) -> None:
+    """`as_json`: the plan as one JSON document ({"file", "profiles": [...]}) instead of a
+    table; with --dry-run nothing else happens."""
     from .profiles_edit import edit
 
     found = read(path, custom_key)
@@ -310,9 +313,17 @@ def run(
             action = "skip (exists; --force replaces)"
         rows.append((name, table["endpoint"], table["auth"], table.get("region", ""),
                      table.get("domain", ""), action))
-    from ..output import print_table
+    if as_json:
+        from .document import print_document
 
-    print_table(app, ("profile", "endpoint", "auth", "region", "domain", "action"), rows)
+        print_document(app, {"file": str(path), "config": str(app.config_path), "profiles": [
+            {"name": name, "action": action.split(" ")[0], "settings": planned[name]}
+            for name, *_, action in rows
+        ]})
+    else:
+        from ..output import print_table
+
+        print_table(app, ("profile", "endpoint", "auth", "region", "domain", "action"), rows)
     if dry_run:
         return
     todo = {name: planned[name] for name, *_, action in rows if not action.startswith("skip")}

@@ -1,4 +1,5 @@
-"""`profiles list`, `profiles show` and `config check`: reading the config, never resolving it.
+"""`profiles list`, `profiles show`, `config check` and `config path`: reading the config,
+never resolving it. Each prints a table or text, or with --json one JSON document.
 
 Secret references are shown as written (a reference names where a secret lives, not
 the secret); literal secrets are masked. Which keys are secret comes from the modes'
@@ -16,21 +17,28 @@ if TYPE_CHECKING:
 
 
 def _require_file(app: "App") -> None:
+    from ..config import NO_FILE_HINT
     from ..errors import ConfigError
 
     if not app.config.exists:
         raise ConfigError(
             f"no config file at {app.config_path}",
-            hint="create it from profiles.example.toml, or pass --config PATH",
+            hint=NO_FILE_HINT,
         )
 
 
-def list_profiles(app: "App") -> None:
+def list_profiles(app: "App", as_json: bool = False) -> None:
+    _require_file(app)
+    profiles = app.config.profiles.values()
+    if as_json:
+        from .document import print_document
+
+        print_document(app, [{"name": p.name, "endpoint": p.endpoint, "auth": p.mode}
+                             for p in profiles])
+        return
     from ..output import print_table
 
-    _require_file(app)
-    rows = [(p.name, p.endpoint, p.mode) for p in app.config.profiles.values()]
-    print_table(app, ("profile", "endpoint", "auth"), rows)
+    print_table(app, ("profile", "endpoint", "auth"), [(p.name, p.endpoint, p.mode) for p in profiles])
 
 
 def shown(value: Any, secret: bool) -> str:
@@ -45,7 +53,7 @@ def shown(value: Any, secret: bool) -> str:
     return str(value)
 
 
-def show_profile(app: "App", name: str) -> None:
+def show_profile(app: "App", name: str, as_json: bool = False) -> None:
     from .. import auth
     from ..params import Param
     from ..config import COMMON, all_params
@@ -57,6 +65,7 @@ def show_profile(app: "App", name: str) -> None:
     # Built-in defaults of other modes' keys are noise; their set values are shown.
     own = {p.name for p in COMMON} | {p.name for p in auth.get(profile.mode).params}
     rows: list[tuple[str, str, str]] = [("endpoint", profile.endpoint, "profile")]
+    settings: dict[str, dict] = {"endpoint": {"value": profile.endpoint, "source": "profile"}}
     for key, value in profile.values.items():
         if key == "endpoint":
             continue
@@ -64,18 +73,53 @@ def show_profile(app: "App", name: str) -> None:
         if source == "built-in" and (value is None or key not in own):
             continue
         rows.append((key, shown(value, params[key].secret), source))
+        settings[key] = {"value": _typed(value, params[key].secret), "source": source}
+    headers: dict[str, dict] = {}
     for h in profile.headers:
         secret = h.secret or h.name.lower() in SENSITIVE_HEADERS
         rows.append((f"headers.{h.name}", shown(h.value, secret), h.source))
+        headers[h.name] = {"value": shown(h.value, secret), "source": h.source}
+    if as_json:
+        from .document import print_document
+
+        print_document(app, {"name": profile.name, "file": str(profile.file), "auth": profile.mode,
+                             "settings": settings, "headers": headers})
+        return
     app.out.write(f"# profile {profile.name} in {profile.file}\n")
     width = max(len(r[0]) for r in rows)
     for key, value, source in rows:
         app.out.write(f"{key:<{width}} = {value}   # {source}\n")
 
 
-def check(app: "App") -> None:
+def _typed(value: Any, secret: bool) -> Any:
+    """A value for JSON: its own type (true, 30, null), a literal secret masked as in text."""
+    return shown(value, secret) if isinstance(value, str) else value
+
+
+def check(app: "App", as_json: bool = False) -> None:
     _require_file(app)
     config = app.config
-    config.check()  # ConfigError (exit 8) listing every problem in the file
     n = len(config.profiles)
+    if as_json:
+        from ..errors import ConfigError
+        from .document import print_document
+
+        problems = [p for scope in config.problems.values() for p in scope]
+        print_document(app, {"path": str(config.path), "valid": not problems,
+                             "profiles": n, "problems": problems})
+        if problems:
+            # Exit 8 as without --json; the problems are in the document, not repeated.
+            raise ConfigError(f"{config.path}: {len(problems)} problem"
+                              f"{'s' if len(problems) > 1 else ''} in the config")
+        return
+    config.check()  # ConfigError (exit 8) listing every problem in the file
     app.out.write(f"{config.path}: ok, {n} profile{'s' if n != 1 else ''}\n")
+
+
+def path(app: "App", as_json: bool = False) -> None:
+    if as_json:
+        from .document import print_document
+
+        print_document(app, {"path": str(app.config_path), "exists": app.config_path.exists()})
+        return
+    app.out.line(str(app.config_path))
