@@ -7,12 +7,22 @@ import io
 import json
 import re
 
+import pytest
+
 from tests.conftest import API_KEY
+
+pytest_plugins = ["tests.support.cognito_fixtures"]
 
 LITERAL_KEY = "literal-api-key-0123456789abcdef"
 LITERAL_AUTH = "Bearer literal-header-token-0123456789"
 LONG_ENDPOINT = ("https://abcdef1234.execute-api.eu-central-1.amazonaws.com/"
                  "production-stage-with-a-long-name/v1")
+
+
+@pytest.fixture
+def cognito_app(cognito_config, pool, jwt_gateway):
+    cognito_config(pool, f"{jwt_gateway.url}/jwt/id")
+    return pool
 
 
 def one_document(r):
@@ -173,3 +183,22 @@ def test_import_table_on_a_narrow_terminal_keeps_the_endpoint(terminal, tmp_path
     r = terminal("--config", tmp_path / "p.toml", "import", src, "--dry-run")
     assert r.code == 0, r.stderr
     assert LONG_ENDPOINT in r.out and "eu-central-1" in r.out and "…" not in r.out
+
+
+def test_auth_status_json_of_a_signed_in_user_has_the_text_lines_and_no_token(
+        cli, stdin, cognito_app, isolated):
+    from tests.support.cognito_helpers import PASSWORD, entry, fields, login_args
+
+    stdin(PASSWORD + "\n")
+    assert cli(*login_args()).code == 0
+    _, tokens = entry(isolated)
+    r = cli("auth", "status", "app", "--json")
+    doc = one_document(r)
+    text = fields(cli("auth", "status", "app").out)
+    assert doc == {key.replace(" ", "_"): value for key, value in text.items()}
+    assert doc["signed_in_as"] == "alice" and doc["token_use"] == "id (sent in Authorization)"
+    for secret in (tokens["id_token"], tokens["access_token"], tokens["refresh_token"]):
+        assert secret not in r.out and secret[:20] not in r.out
+    cli("logout", "app")
+    r = cli("auth", "status", "app", "--json")
+    assert r.code == 9 and r.stdout == b""  # not signed in: an error, no document
