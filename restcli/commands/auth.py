@@ -116,18 +116,49 @@ def login(
         )
         return
     account.pool_id, account.client_id  # noqa: B018 - config errors before any prompt
-    user = username or account.settings["username"]
-    if not user:
-        if not app.interactive:
-            raise CredentialsError(
-                f"no user name for profile {name!r}",
-                hint=f"pass --username NAME, or add username = \"NAME\" to [profiles.{name}]",
-            )
-        _prompt(app, "Username: ")
-        user = app.read_line().strip()
-        if not user:
-            raise CredentialsError("no user name given")
+    user = _username(app, name, username or account.settings["username"])
     # Every answer that comes from stdin is read now, before any network call.
+    password, new_password = _passwords(app, name, user, password_stdin, new_password_stdin)
+    for secret in (password, new_password, mfa_code):
+        app.redactor.add(secret)
+    answers = Answers(app, name, new_password, mfa_code)
+    account._username = user
+    pool = account.userpool()
+    try:
+        result = sign_in(pool, account.flow, user, password, answers)
+    except AwsError as e:
+        raise _refused(e, name, account.flow) from None
+    except CredentialsError:
+        raise
+    except Exception as e:  # noqa: BLE001 - network trouble talking to Cognito
+        from ..cognito.awsjson import unreachable
+
+        raise unreachable(e, f"sign in for profile {name!r}") from None
+    tokens = account.store_login(result, user)
+    from ..cognito import claims
+
+    who = claims.read(tokens.id_token).get("cognito:username") or user
+    app.note(f"signed in to profile {name!r} as {who}; tokens cached in {account.cache_path()}")
+
+
+def _username(app: "App", name: str, user: str | None) -> str:
+    if user:
+        return user
+    if not app.interactive:
+        raise CredentialsError(
+            f"no user name for profile {name!r}",
+            hint=f"pass --username NAME, or add username = \"NAME\" to [profiles.{name}]",
+        )
+    _prompt(app, "Username: ")
+    user = app.read_line().strip()
+    if not user:
+        raise CredentialsError("no user name given")
+    return user
+
+
+def _passwords(app: "App", name: str, user: str, password_stdin: bool,
+               new_password_stdin: bool) -> tuple[str, str | None]:
+    """The password (and a new one for the first sign-in): from stdin, or asked at a terminal."""
     new_password = None
     if password_stdin:
         if new_password_stdin:
@@ -152,26 +183,7 @@ def login(
         raise CredentialsError(
             "--new-password-stdin: no new password on stdin (it goes on the line after the password)"
         )
-    for secret in (password, new_password, mfa_code):
-        app.redactor.add(secret)
-    answers = Answers(app, name, new_password, mfa_code)
-    account._username = user
-    pool = account.userpool()
-    try:
-        result = sign_in(pool, account.flow, user, password, answers)
-    except AwsError as e:
-        raise _refused(e, name, account.flow) from None
-    except CredentialsError:
-        raise
-    except Exception as e:  # noqa: BLE001 - network trouble talking to Cognito
-        from ..cognito.awsjson import unreachable
-
-        raise unreachable(e, f"sign in for profile {name!r}") from None
-    tokens = account.store_login(result, user)
-    from ..cognito import claims
-
-    who = claims.read(tokens.id_token).get("cognito:username") or user
-    app.note(f"signed in to profile {name!r} as {who}; tokens cached in {account.cache_path()}")
+    return password, new_password
 
 
 def _refused(e, profile: str, flow: str) -> CredentialsError:
