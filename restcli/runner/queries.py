@@ -14,23 +14,23 @@ from restcli.runner.templates import render
 from restcli.runner.values import NOTHING, Flag
 
 
+# Queries that read the call and need no argument.
+_PLAIN = {
+    "status": lambda call: call.status,
+    "version": lambda call: call.version,
+    "url": lambda call: call.url,
+    "duration": lambda call: call.duration_ms,
+    "bytes": lambda call: call.body,
+    "sha256": lambda call: hashlib.sha256(call.body).digest(),
+    "md5": lambda call: hashlib.md5(call.body, usedforsecurity=False).digest(),
+}
+
+
 def evaluate(query: Query, call: Call, variables: Mapping[str, object]) -> object:
     """The query's value, or NOTHING; raises HurlError for a body that cannot be read so."""
     kind = query.kind
-    if kind == "status":
-        return call.status
-    if kind == "version":
-        return call.version
-    if kind == "url":
-        return call.url
-    if kind == "duration":
-        return call.duration_ms
-    if kind == "bytes":
-        return call.body
-    if kind == "sha256":
-        return hashlib.sha256(call.body).digest()
-    if kind == "md5":
-        return hashlib.md5(call.body, usedforsecurity=False).digest()
+    if kind in _PLAIN:
+        return _PLAIN[kind](call)
     if kind == "body":
         return _text(call, query)
     if kind == "regex":
