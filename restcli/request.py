@@ -40,6 +40,7 @@ _ESCAPABLE = frozenset(":;=@\\[]")
 # Repeated header items are sent as one line, values joined as RFC 9110 5.3 allows.
 _JOIN = {"cookie": "; "}
 JSON_ACCEPT = "application/json, */*;q=0.5"
+URLENCODED = "application/x-www-form-urlencoded; charset=utf-8"
 # urllib3's marker for "do not send this header at all" (User-Agent, Accept-Encoding).
 _SKIPPABLE = frozenset({"user-agent", "accept-encoding"})
 
@@ -415,9 +416,10 @@ def build_body(
 
 def _raw_body(data, read_stdin, form: bool):
     if data is None:
-        return None, None, None
+        # --form with no fields: an empty form, declared as one (as HTTPie does).
+        return None, None, URLENCODED if form else None
     body, path = read_data(data, read_stdin)
-    return body, path, "application/x-www-form-urlencoded; charset=utf-8" if form else None
+    return body, path, URLENCODED if form else None
 
 
 def _join_header(lname: str, old: str | None, new: str) -> str:
