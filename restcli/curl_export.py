@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
 from .errors import UsageError
+from .request import header_text
 
 if TYPE_CHECKING:
     from .app import App
@@ -99,7 +100,8 @@ def to_curl(app: "App", spec: "RequestSpec", prep: Any, auth: Any, profile: str)
     for name, value in prep.headers.items():
         if name.lower() in skip:
             continue
-        line = f"{name}: {value}" if value else f"{name};"
+        text = header_text(value)  # None: not sent (curl: `Name:` removes its own)
+        line = f"{name}:" if text is None else f"{name}: {text}" if text else f"{name};"
         words += ["--header", q.word(line, secret=name.lower() in secret_names)]
     if native is not None:
         words += native  # already shell words, naming variables rather than values

@@ -41,8 +41,10 @@ _ESCAPABLE = frozenset(":;=@\\[]")
 _JOIN = {"cookie": "; "}
 JSON_ACCEPT = "application/json, */*;q=0.5"
 URLENCODED = "application/x-www-form-urlencoded; charset=utf-8"
-# urllib3's marker for "do not send this header at all" (User-Agent, Accept-Encoding).
+# urllib3's marker (urllib3.util.SKIP_HEADER) for "do not send this header at all",
+# which it takes for User-Agent and Accept-Encoding.
 _SKIPPABLE = frozenset({"user-agent", "accept-encoding"})
+_NOT_SENT = "@@@SKIP_HEADER@@@"
 
 _ITEM_HINT = (
     "use Header:value, name==query, name=string, name:=json, name=@file "
@@ -507,22 +509,27 @@ class wire_auth:
     def __call__(self, request: Any) -> Any:
         request.url = _exact_target(request.url, self.spec.url)
         request = self.auth(request)
-        from urllib3.util import SKIP_HEADER  # requests is loaded here already
-
         for lname, (name, value) in self.spec.user_headers.items():
             if value is not None:
                 request.headers[name] = value
                 continue
             request.headers.pop(name, None)
             if lname in _SKIPPABLE:
-                request.headers[name] = SKIP_HEADER
+                request.headers[name] = _NOT_SENT
         for name, value in list(request.headers.items()):
-            if isinstance(value, str) and not value.isascii() and value != SKIP_HEADER:
+            if isinstance(value, str) and not value.isascii():
                 request.headers[name] = value.encode("utf-8")
         return request
 
 
 _TARGET = re.compile(r"[A-Za-z0-9\-._~!$&'()*+,;=:@/?%]*")
+
+
+def header_text(value: str | bytes) -> str | None:
+    """A prepared header value as text: None for a header wire_auth keeps from being sent."""
+    if isinstance(value, bytes):
+        return value.decode("utf-8")
+    return None if value == _NOT_SENT else value
 
 
 def _exact_target(prepared_url: str, url: str) -> str:

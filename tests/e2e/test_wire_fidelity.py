@@ -386,3 +386,10 @@ def test_generated_offline_equals_wire(cli, rec, case):
     assert rec.requests == []
     assert cli(*words).code == 0
     assert normalised(offline.stdout) == normalised(rec.requests[0])
+
+
+def test_curl_export_shows_utf8_values_and_removed_headers_as_curl_reads_them(cli, rec):
+    r = cli("get", f"{rec.url}/x", "X-U:é€", "User-Agent:", "--curl")
+    assert r.code == 0, r.stderr
+    assert "--header 'X-U: é€'" in r.out and "--header User-Agent:" in r.out
+    assert "SKIP" not in r.out and "\\x" not in r.out
