@@ -9,6 +9,7 @@ Transfer-Encoding) in wire order, and the body. Only secret header values are ma
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
@@ -18,8 +19,9 @@ if TYPE_CHECKING:
     from .app import App
 
 
-def wire_head(prep: Any, body: bool = False) -> tuple[bytes, Any]:
-    """The request head as sent (and, with body=True, an iterator over the body bytes)."""
+def wire_head(prep: Any, sink: Callable[[bytes], None] | None = None) -> bytes:
+    """The request head as sent. With a sink, every write goes to it as made, the head
+    first, then the body as it is read (a file is streamed, never held in memory)."""
     from urllib3.connection import HTTPConnection  # loaded with requests already
 
     parts = urlsplit(prep.url)
@@ -29,16 +31,28 @@ def wire_head(prep: Any, body: bool = False) -> tuple[bytes, Any]:
         default_port = 443 if parts.scheme == "https" else 80
 
         def send(self, data):  # never a socket: every write lands here
-            sent.append(bytes(data) if not hasattr(data, "read") else data.read())
+            data = bytes(data)
+            if not sent:
+                sent.append(data)
+            if sink is not None:
+                sink(data)
 
     conn = Recorder(parts.hostname or "", parts.port)
     # As requests' HTTPAdapter.send: no body length known means chunked.
     chunked = not (prep.body is None or "Content-Length" in prep.headers)
-    target = prep.path_url
-    conn.request(prep.method, target, body=prep.body if body else None, headers=prep.headers,
-                 chunked=chunked)
-    head, rest = sent[0], sent[1:]
-    return head, rest
+    conn.request(prep.method, prep.path_url, body=prep.body if sink else None,
+                 headers=prep.headers, chunked=chunked)
+    return sent[0]
+
+
+def _scrubbed(app: App, data: bytes) -> bytes:
+    """Any secret value restcli resolved, masked wherever it stands (as every writer does)."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data
+    scrubbed = app.redactor.scrub(text)
+    return data if scrubbed == text else scrubbed.encode("utf-8")
 
 
 def _masked_head(head: bytes, secret_names: set[str]) -> bytes:
@@ -58,13 +72,17 @@ def _masked_head(head: bytes, secret_names: set[str]) -> bytes:
 def print_request(app: App, prep: Any, secret_names: set[str], to_stdout: bool) -> None:
     """--offline: the exact bytes to stdout. -v: the head as text, the body described."""
     if to_stdout:
-        head, body = wire_head(prep, body=True)
-        app.write_raw(_masked_head(head, secret_names))
-        for chunk in body:
-            app.write_raw(chunk)
+        writes = 0
+
+        def sink(data: bytes) -> None:
+            nonlocal writes
+            writes += 1
+            app.write_raw(_scrubbed(app, _masked_head(data, secret_names) if writes == 1 else data))
+
+        wire_head(prep, sink)
         app.flush()
         return
-    head, _ = wire_head(prep)
+    head = wire_head(prep)
     text = _masked_head(head, secret_names).decode("utf-8", "backslashreplace")
     lines = text.rstrip("\r\n").split("\r\n")
     if prep.body is not None:

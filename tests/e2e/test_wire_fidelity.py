@@ -393,3 +393,14 @@ def test_curl_export_shows_utf8_values_and_removed_headers_as_curl_reads_them(cl
     assert r.code == 0, r.stderr
     assert "--header 'X-U: é€'" in r.out and "--header User-Agent:" in r.out
     assert "SKIP" not in r.out and "\\x" not in r.out
+
+
+def test_offline_masks_a_resolved_secret_wherever_it_stands(cli, write_config, rec, monkeypatch):
+    monkeypatch.setenv("THE_KEY", "resolved-secret-value-123")
+    cfg = write_config(
+        f'[profiles.k]\nendpoint = "{rec.url}/k"\nauth = "api_key"\napi_key = "env:THE_KEY"\n'
+    )
+    r = cli("--config", cfg, "post", "k", "/x", "echo=resolved-secret-value-123", "--offline")
+    assert r.code == 0, r.stderr
+    assert b"resolved-secret-value-123" not in r.stdout
+    assert b"X-Api-Key: reso" in r.stdout
