@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Mapping
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Mapping, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from .secrets import Redactor
 
@@ -89,28 +90,28 @@ class App:
         return find_path(self.config_option)
 
     @cached_property
-    def config(self) -> "Config":
+    def config(self) -> Config:
         from .config import load
 
         return load(self.config_path, warn=self.warn)
 
     # -- rich, for tables and pretty bodies on a terminal -----------------------------------
     @cached_property
-    def console(self) -> "Console":
+    def console(self) -> Console:
         """Tables and notes on stdout, through the scrubbing writer."""
         return self._console(self.out, self.stdout_tty)
 
     @cached_property
-    def body_console(self) -> "Console":
+    def body_console(self) -> Console:
         """A response body on stdout: the server's bytes, shown as they came."""
         return self._console(self.stdout, self.stdout_tty)
 
     @cached_property
-    def err_console(self) -> "Console":
+    def err_console(self) -> Console:
         """Progress on stderr, through the scrubbing writer."""
         return self._console(self.err, self.stderr_tty)
 
-    def _console(self, file: Any, tty: bool) -> "Console":
+    def _console(self, file: Any, tty: bool) -> Console:
         # rich is imported only where a terminal shows something (start-up).
         from rich.console import Console
 

@@ -10,9 +10,8 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING, Any
 
-from . import __version__, errors
+from . import __version__, errors, request
 from . import auth as auth_modes
-from . import request
 from .client import Client, SendOptions, tls_verify, transport_options
 from .output import OutputOptions, print_response_head, render
 from .record import Factory, record
@@ -65,7 +64,7 @@ def is_url(api: str) -> bool:
     return api[:8].lower().startswith(("http://", "https://"))
 
 
-def target(app: "App", api: str, path: str) -> tuple["Profile", str]:
+def target(app: App, api: str, path: str) -> tuple[Profile, str]:
     if is_url(api):
         request.check_url(api)
         url = request.join_url(api, path)
@@ -85,7 +84,7 @@ def _check_output_file(path: str) -> None:
     check(path)
 
 
-def plan(app: "App", method: str, api: str, path: str, items: list[str], opts: CallOptions) -> Plan:
+def plan(app: App, method: str, api: str, path: str, items: list[str], opts: CallOptions) -> Plan:
     """Settings, validation, secrets, auth and the request; nothing is sent."""
     parsed = [request.parse_item(i) for i in items]
     parsed += [request.parse_header_option(h) for h in opts.headers]
@@ -117,7 +116,7 @@ def plan(app: "App", method: str, api: str, path: str, items: list[str], opts: C
     return Plan(profile, auth, spec, send, spec.masked_names(auth))
 
 
-def call(app: "App", method: str, api: str, path: str, items: list[str], opts: CallOptions) -> int:
+def call(app: App, method: str, api: str, path: str, items: list[str], opts: CallOptions) -> int:
     if opts.silent:
         app.silent = True
     the_plan = plan(app, method, api, path, items, opts)
@@ -158,7 +157,7 @@ def call(app: "App", method: str, api: str, path: str, items: list[str], opts: C
             body.close()
 
 
-def credentials_note(profile: "Profile") -> str:
+def credentials_note(profile: Profile) -> str:
     """What -v says about credentials: the profile and mode used, or plainly that none go."""
     if profile.file is None:
         return f"no credentials: {profile.endpoint} is under no profile's endpoint"
@@ -175,7 +174,7 @@ class Counts:
         self.redirects = 0
 
 
-def _client(app: "App", the_plan: Plan, opts: CallOptions, counts: Counts) -> Client:
+def _client(app: App, the_plan: Plan, opts: CallOptions, counts: Counts) -> Client:
     verbose = opts.verbose
 
     def on_request(prep, attempt: int) -> None:
@@ -197,7 +196,7 @@ def _client(app: "App", the_plan: Plan, opts: CallOptions, counts: Counts) -> Cl
 
 
 def _send_and_render(
-    app: "App", client: Client, the_plan: Plan, opts: CallOptions, counts: Counts
+    app: App, client: Client, the_plan: Plan, opts: CallOptions, counts: Counts
 ) -> int:
     started = time.monotonic()
     try:
@@ -218,7 +217,7 @@ def _send_and_render(
         return code
 
 
-def _render_response(app: "App", resp, opts: CallOptions, renderer=None) -> int:
+def _render_response(app: App, resp, opts: CallOptions, renderer=None) -> int:
     """One response rendered (through `renderer` for a page of --paginate), then its code."""
     success = errors.succeeded(resp.status_code)
     accepted = success or opts.ignore_status
@@ -244,7 +243,7 @@ def _render_response(app: "App", resp, opts: CallOptions, renderer=None) -> int:
     return errors.OK
 
 
-def _read_error_body(app: "App", resp) -> None:
+def _read_error_body(app: App, resp) -> None:
     # Read first, up to a limit of decoded bytes (a small compressed body can inflate to
     # gigabytes), so the hint can quote its message; a longer one is shown cut.
     from .deadline import ERROR_BODY_LIMIT, read_capped, size_text
@@ -256,9 +255,8 @@ def _read_error_body(app: "App", resp) -> None:
         app.note(f"error body truncated: only its first {size_text(ERROR_BODY_LIMIT)} are shown")
 
 
-def _report(app: "App", resp) -> None:
+def _report(app: App, resp) -> None:
     from .hints import for_response  # only for a failed call (start-up)
-
     from .output import inert
 
     line, hint = for_response(resp)

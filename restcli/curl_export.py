@@ -44,7 +44,7 @@ def shell_expression(reference: str | None, fallback: str) -> str:
 class Quoter:
     """Quotes words for a POSIX shell, putting shell expressions where secrets were."""
 
-    def __init__(self, app: "App"):
+    def __init__(self, app: App):
         self.secrets = sorted(app.redactor.values, key=len, reverse=True)
         self.origins = app.redactor.origins
         self.literals: dict[str, str] = {}
@@ -75,7 +75,7 @@ def _dq(text: str) -> str:
     return re.sub(r'([\\$"`])', r"\\\1", text)
 
 
-def to_curl(app: "App", spec: "RequestSpec", prep: Any, auth: Any, profile: str) -> str:
+def to_curl(app: App, spec: RequestSpec, prep: Any, auth: Any, profile: str) -> str:
     q = Quoter(app)
     native = auth.curl_options()
     skip = set(_TRANSPORT) | spec.command_header_names
@@ -120,7 +120,7 @@ def to_curl(app: "App", spec: "RequestSpec", prep: Any, auth: Any, profile: str)
     return " ".join(words)
 
 
-def _body(spec: "RequestSpec", prep: Any, q: Quoter) -> list[str]:
+def _body(spec: RequestSpec, prep: Any, q: Quoter) -> list[str]:
     body = prep.body
     if body is None:
         return []

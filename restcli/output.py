@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import json
 import re
-from .record import record
-from typing import TYPE_CHECKING, Any, Iterable
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
-from .http import SENSITIVE_HEADERS
 from .errors import OutputError
+from .http import SENSITIVE_HEADERS
+from .record import record
 from .secrets import mask
 
 if TYPE_CHECKING:
@@ -57,7 +58,7 @@ class OutputOptions:
     exit_status: bool = False
 
 
-def print_table(app: "App", columns: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
+def print_table(app: App, columns: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
     """A table on a terminal; tab-separated lines into a pipe, for cut and awk.
 
     A value is never cut: a table wider than the terminal is printed at its own width,
@@ -106,7 +107,7 @@ def inert(text: str) -> str:
     return _CONTROL.sub(_escape_control, text) if _CONTROL.search(text) else text
 
 
-def _escape_control(m: "re.Match[str]") -> str:
+def _escape_control(m: re.Match[str]) -> str:
     return f"\\x{ord(m.group()):02x}"
 
 
@@ -114,7 +115,7 @@ def status_line(resp: Any) -> str:
     return inert(f"HTTP/{_version(resp)} {resp.status_code} {resp.reason or ''}".rstrip())
 
 
-def print_response_head(app: "App", resp: Any, to_stdout: bool = False) -> None:
+def print_response_head(app: App, resp: Any, to_stdout: bool = False) -> None:
     """Status line and headers (-v on stderr, --headers and -i on stdout), each escaped;
     coloured on a terminal."""
     writer = app.out if to_stdout else app.err
@@ -127,7 +128,7 @@ def print_response_head(app: "App", resp: Any, to_stdout: bool = False) -> None:
     writer.flush()
 
 
-def print_error_body(app: "App", resp: Any, limit: int = ERROR_BODY_SHOWN) -> None:
+def print_error_body(app: App, resp: Any, limit: int = ERROR_BODY_SHOWN) -> None:
     """An error body on stderr, at most `limit` characters, escaped (with -o or pages)."""
     if resp.request.method == "HEAD":
         return
@@ -160,7 +161,7 @@ def _paint(text: str, sgr: str, colour: bool) -> str:
     return f"{sgr}{text}{_RESET}" if colour else text
 
 
-def render(app: "App", resp: Any, opts: OutputOptions) -> bool:
+def render(app: App, resp: Any, opts: OutputOptions) -> bool:
     """Write one response where the user wants it. Returns whether the output selected
     something (for --exit-status: not null, not an empty array or object)."""
     if opts.headers_only:
@@ -184,7 +185,7 @@ class Renderer:
     most: JSON compact on one line into a pipe, indented (and coloured) on a terminal or
     with --json; -f applied per page; -r for shell words."""
 
-    def __init__(self, app: "App", opts: OutputOptions, paginated: bool = False):
+    def __init__(self, app: App, opts: OutputOptions, paginated: bool = False):
         self.app = app
         self.opts = opts
         self.compiled = None
@@ -311,7 +312,7 @@ class JsonSink:
     `slurp`: every value as one element of one array. With `raw`, strings bare and one
     element per line instead."""
 
-    def __init__(self, app: "App", pretty: bool, colour: bool, raw: bool, mode: str = "each"):
+    def __init__(self, app: App, pretty: bool, colour: bool, raw: bool, mode: str = "each"):
         self.app = app
         self.pretty = pretty
         self.colour = colour
@@ -390,7 +391,7 @@ def colourise(text: str) -> str:
     return _JSON_TOKEN.sub(_colour_token, text)
 
 
-def _colour_token(m: "re.Match[str]") -> str:
+def _colour_token(m: re.Match[str]) -> str:
     string, colon, number, literal = m.groups()
     if string is not None:
         if colon is not None:

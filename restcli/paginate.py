@@ -135,7 +135,7 @@ def pager_for(the_plan: Any, opts: Any) -> Pager:
     return Pager(the_plan.spec.url, expr, param, where)
 
 
-def send_pages(app: "App", client: Any, the_plan: Any, opts: Any,
+def send_pages(app: App, client: Any, the_plan: Any, opts: Any,
                render_response: Callable[..., int]) -> int:
     pager = pager_for(the_plan, opts)
     renderer = Renderer(app, opts.output, paginated=True)

@@ -7,7 +7,8 @@ and a provider reads its keys through Settings without knowing which mode asked.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Callable
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from .errors import ConfigError
 from .record import record
@@ -69,9 +70,9 @@ class Settings:
 
     def __init__(
         self,
-        profile: "Profile",
+        profile: Profile,
         mode: Any,
-        redactor: "Redactor",
+        redactor: Redactor,
         warn: Callable[[str], None] | None = None,
     ):
         self.profile = profile

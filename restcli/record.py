@@ -9,7 +9,8 @@ and replace().
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 
 class Factory:
@@ -39,7 +40,7 @@ def _fields(cls: type) -> tuple[list[str], dict[str, Any]]:
 def _arguments(name: str, fields: list[str], args: tuple, kwargs: dict) -> dict[str, Any]:
     if len(args) > len(fields):
         raise TypeError(f"{name}() takes at most {len(fields)} arguments")
-    given = dict(zip(fields, args))
+    given = dict(zip(fields, args, strict=False))  # fewer arguments than fields is fine
     for key, value in kwargs.items():
         if key not in fields:
             raise TypeError(f"{name}() got an unexpected argument {key!r}")

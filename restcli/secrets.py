@@ -8,9 +8,9 @@ with the Redactor, so any text restcli prints can be scrubbed of it.
 from __future__ import annotations
 
 import os
-from .record import Factory, record
 
 from .errors import ConfigError, CredentialsError
+from .record import Factory, record
 
 PREFIXES = ("env:", "file:", "command:")
 COMMAND_TIMEOUT = 60.0

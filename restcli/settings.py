@@ -9,7 +9,8 @@ serves every command that resolves a profile: calls, --curl, --offline and env.
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from .config import Profile, all_params
 from .errors import UsageError

@@ -109,7 +109,7 @@ def _header(resp: Any, name: str) -> str:
     return inert(display_header(name, value, RESPONSE_SECRETS))
 
 
-def write_out(app: "App", fmt: str, resp: Any, spec: Any, started: float, counts: Any) -> None:
+def write_out(app: App, fmt: str, resp: Any, spec: Any, started: float, counts: Any) -> None:
     for to_stderr, text in render(fmt, values(resp, spec, started, counts), resp):
         writer = app.err if to_stderr else app.out
         writer.write(text)

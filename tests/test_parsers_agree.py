@@ -46,9 +46,9 @@ def _fast(argv):
 
 
 def _typer(argv, monkeypatch):
-    import restcli.call
     from typer.main import get_command
 
+    import restcli.call
     from restcli.app import App
     from restcli.cli.app import app
 

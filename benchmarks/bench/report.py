@@ -20,7 +20,7 @@ def paired_ratios(a: Cmd | None, b: Cmd | None, attr: str = "cpu") -> list[float
         return []
     if len(a.runs) != len(b.runs):  # not the same rounds: fall back to the medians
         return [a.median(attr) / b.median(attr)] if b.median(attr) else []
-    return [getattr(x, attr) / getattr(y, attr) for x, y in zip(a.runs, b.runs) if getattr(y, attr)]
+    return [getattr(x, attr) / getattr(y, attr) for x, y in zip(a.runs, b.runs, strict=True) if getattr(y, attr)]
 
 
 def fmt_ratio(x: float | None) -> str:
@@ -163,7 +163,10 @@ def breakdown_report(cmds: list[Cmd]) -> str:
         delta = ""
         if prev is not None and m(prev, "cpu") is not None:
             a, b = fig.by[key].runs, fig.by[prev].runs
-            d = [x.cpu - y.cpu for x, y in zip(a, b)] if len(a) == len(b) else [m(key, "cpu") - m(prev, "cpu")]
+            if len(a) == len(b):
+                d = [x.cpu - y.cpu for x, y in zip(a, b, strict=True)]
+            else:
+                d = [m(key, "cpu") - m(prev, "cpu")]
             delta = f"{statistics.median(d) * 1000:+.0f}"
         lines.append(f"| {c.label} | {len(c.runs)} | {m(key, 'cpu'):.3f} | "
                      f"{fig.by[prev].label.split()[0] if prev else ''} | {delta} |")
@@ -172,7 +175,7 @@ def breakdown_report(cmds: list[Cmd]) -> str:
 
 def _per_round(a: Cmd, b: Cmd, f) -> list[float]:
     if len(a.runs) == len(b.runs):
-        return [f(x, y) for x, y in zip(a.runs, b.runs)]
+        return [f(x, y) for x, y in zip(a.runs, b.runs, strict=True)]
     return [f(a.runs[len(a.runs) // 2], b.runs[len(b.runs) // 2])]  # not the same rounds: the middle runs
 
 

@@ -25,24 +25,24 @@ _MODULES = {
 NAMES = tuple(_MODULES)
 
 
-def _load(name: str) -> "Mode":
+def _load(name: str) -> Mode:
     # Mode modules declare their parameters at import and defer anything heavy to build().
     return importlib.import_module(f"{__name__}.{_MODULES[name]}").MODE
 
 
-def get(name: str) -> "Mode":
+def get(name: str) -> Mode:
     if name not in _MODULES:
         raise ConfigError(f"unknown auth mode {name!r}", hint="known modes: " + ", ".join(NAMES))
     return _load(name)
 
 
-def all_modes() -> list["Mode"]:
+def all_modes() -> list[Mode]:
     return [_load(n) for n in NAMES]
 
 
 def build_auth(
-    profile: "Profile", mode_name: str, redactor: "Redactor", warn=None, offline: bool = False
-) -> "Auth":
+    profile: Profile, mode_name: str, redactor: Redactor, warn=None, offline: bool = False
+) -> Auth:
     """The mode's auth for a profile; `warn` is the application's scrubbing warner.
 
     `offline` (--offline, --curl): no connection of any kind; cached credentials as they are.

@@ -14,7 +14,6 @@ from ..cognito.keys import PARAMS
 from .base import HeaderAuth, Mode, Settings
 
 
-
 class CognitoAuth(HeaderAuth):
     """Sets the token header; renews the token once when the API answers 401."""
 

@@ -8,8 +8,9 @@ requests-aws4auth with its defects fixed (restcli/aws/sigv4.py).
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
-from typing import Any, Callable
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
 
 from ..hosts import identity_pool_id_problem, region_problem
 from .base import AuthBase, Mode, Param, Settings
@@ -111,7 +112,7 @@ class SigV4Auth(AuthBase):
         self.region = region
         self.service = service
         self.on_secret = on_secret or (lambda value: None)
-        self.now = now or (lambda: datetime.now(timezone.utc))
+        self.now = now or (lambda: datetime.now(UTC))
 
     def __call__(self, req: Any) -> Any:
         creds = self.credentials.get()

@@ -19,8 +19,9 @@ mix one generation's key id with another's secret.
 from __future__ import annotations
 
 import os
-from datetime import datetime, timezone
-from typing import Any, Mapping
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any
 
 from ..errors import CredentialsError
 from ..record import record
@@ -108,7 +109,7 @@ def load(
     environ: Mapping[str, str] | None = None,
     offline: bool = False,
     warn=None,
-) -> "EnvSource | BotoSource | StaticProfileSource | PlaceholderSource":
+) -> EnvSource | BotoSource | StaticProfileSource | PlaceholderSource:
     """The credential source for a call; boto3 is imported only off the fast path.
 
     `offline` (--offline, --curl): plain keys from the environment or the AWS files are
@@ -205,7 +206,7 @@ class StaticProfileSource:
         self.label = f"AWS profile {aws_profile!r}"
 
     @classmethod
-    def read(cls, name: str, environ: Mapping[str, str]) -> "StaticProfileSource | None":
+    def read(cls, name: str, environ: Mapping[str, str]) -> StaticProfileSource | None:
         import configparser
 
         home = os.path.expanduser("~")
@@ -262,7 +263,7 @@ def from_environment(environ: Mapping[str, str]) -> Frozen | None:
         when = _parse_time(expiry)
         if when is None:
             return None
-        if when <= datetime.now(timezone.utc):
+        if when <= datetime.now(UTC):
             raise CredentialsError(
                 f"the AWS credentials in the environment expired at {expiry} "
                 "(AWS_CREDENTIAL_EXPIRATION)",
@@ -277,7 +278,7 @@ def _parse_time(text: str) -> datetime | None:
         when = datetime.fromisoformat(text.strip())
     except ValueError:
         return None
-    return when if when.tzinfo else when.replace(tzinfo=timezone.utc)
+    return when if when.tzinfo else when.replace(tzinfo=UTC)
 
 
 def _boto_session(aws_profile: str | None) -> Any:

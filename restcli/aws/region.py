@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import re
-from typing import Mapping
+from collections.abc import Mapping
 
 DEFAULT_SERVICE = "execute-api"
 _REGION = r"([a-z]{2}(?:-[a-z]+)+-\d+)"

@@ -5,11 +5,10 @@ from typing import Annotated, List, Optional
 
 import typer
 
-from . import auth as cli_auth
 from ..app import App
-from .args import ProfileName, complete_profile
-
 from ..config import all_params
+from . import auth as cli_auth
+from .args import ProfileName, complete_profile
 from .options import METHODS, OPTIONS
 
 app = typer.Typer(
@@ -341,14 +340,18 @@ def run_command(
                      help="Define {{endpoint}} (the first) and {{NAME}} from a profile's endpoint."),
     ] = None,
     auth: Annotated[Optional[str], typer.Option("--auth", metavar="MODE", help="Auth mode for every entry.")] = None,
-    variable: Annotated[Optional[List[str]], typer.Option("--variable", metavar="NAME=VALUE", help="A variable.")] = None,
+    variable: Annotated[
+        Optional[List[str]], typer.Option("--variable", metavar="NAME=VALUE", help="A variable.")
+    ] = None,
     variables_file: Annotated[
         Optional[List[str]], typer.Option("--variables-file", metavar="FILE", help="NAME=VALUE lines.")
     ] = None,
     secret: Annotated[
         Optional[List[str]], typer.Option("--secret", metavar="NAME=VALUE", help="A variable redacted everywhere.")
     ] = None,
-    report_junit: Annotated[Optional[str], typer.Option("--report-junit", metavar="FILE", help="JUnit XML report.")] = None,
+    report_junit: Annotated[
+        Optional[str], typer.Option("--report-junit", metavar="FILE", help="JUnit XML report.")
+    ] = None,
     report_json: Annotated[Optional[str], typer.Option("--report-json", metavar="FILE", help="JSON report.")] = None,
     jobs: Annotated[int, typer.Option("--jobs", metavar="N", help="Files run in parallel.")] = 1,
     continue_on_error: Annotated[bool, typer.Option("--continue-on-error", help="Run every entry.")] = False,

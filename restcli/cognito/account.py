@@ -8,8 +8,9 @@ with fresh cached tokens reads one file and nothing else.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any
 
 from ..errors import ConfigError, CredentialsError
 from ..hosts import region_problem, valid_region
@@ -54,7 +55,7 @@ class Tokens:
         return f"Tokens(username={self.username!r}, flow={self.flow!r}, expires_at={self.expires_at})"
 
     @classmethod
-    def from_entry(cls, data: dict[str, Any]) -> "Tokens | None":
+    def from_entry(cls, data: dict[str, Any]) -> Tokens | None:
         """Tokens from a cache entry, or None when a field is missing or of the wrong type."""
         access, expires = data.get("access_token"), data.get("expires_at")
         optional = [data.get(k) for k in ("id_token", "refresh_token", "username")]
@@ -87,7 +88,7 @@ class Tokens:
 
     @classmethod
     def from_result(cls, result: dict, username: str | None, flow: str,
-                    previous: "Tokens | None" = None) -> "Tokens":
+                    previous: Tokens | None = None) -> Tokens:
         """From an AuthenticationResult; a refresh keeps the old refresh token if none came."""
         return cls(
             access_token=result["AccessToken"],
@@ -109,7 +110,7 @@ def pool_region(pool_id: str | None) -> str | None:
 class Account:
     def __init__(
         self,
-        settings: "Settings",
+        settings: Settings,
         warn: Callable[[str], None] | None = None,
         username: str | None = None,
         cache: Cache | None = None,
@@ -391,7 +392,7 @@ class Account:
         return removed
 
 
-def injected_token(settings: "Settings") -> tuple[str, str] | None:
+def injected_token(settings: Settings) -> tuple[str, str] | None:
     """A token handed in from outside (CI): RESTCLI_TOKEN, else the profile's `token` key."""
     import os
 
@@ -407,7 +408,7 @@ def injected_token(settings: "Settings") -> tuple[str, str] | None:
     return None
 
 
-def token_source(settings: "Settings") -> str:
+def token_source(settings: Settings) -> str:
     """Where the profile's `token` comes from, never the token: its reference, if it is one."""
     from ..secrets import is_reference
 

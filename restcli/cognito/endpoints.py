@@ -12,7 +12,7 @@ AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true turns 1 and 2 off, as it does in the SD
 from __future__ import annotations
 
 import os
-from typing import Mapping
+from collections.abc import Mapping
 
 from ..hosts import aws_host
 

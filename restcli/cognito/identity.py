@@ -15,7 +15,9 @@ CREDENTIALS_MARGIN seconds before they expire. A token handed in from outside
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING, Any, Callable
+from collections.abc import Callable
+from datetime import UTC
+from typing import TYPE_CHECKING, Any
 
 from ..errors import ConfigError, CredentialsError
 from ..params import Settings
@@ -56,11 +58,11 @@ class Login:
         self.injected = injected
 
 
-def _settings(profile: "Profile", redactor: "Redactor", warn=None) -> Settings:
+def _settings(profile: Profile, redactor: Redactor, warn=None) -> Settings:
     return Settings(profile, USER_POOL, redactor, warn)
 
 
-def _account(profile: "Profile", redactor: "Redactor", warn, offline: bool = False) -> "Account":
+def _account(profile: Profile, redactor: Redactor, warn, offline: bool = False) -> Account:
     from .account import Account
 
     settings = _settings(profile, redactor, warn)
@@ -68,12 +70,12 @@ def _account(profile: "Profile", redactor: "Redactor", warn, offline: bool = Fal
     return Account(settings, warn=warn)
 
 
-def provider_name(account: "Account") -> str:
+def provider_name(account: Account) -> str:
     return f"cognito-idp.{account.region}.amazonaws.com/{account.pool_id}"
 
 
 def login_for(
-    profile: "Profile", redactor: "Redactor", warn=None, offline: bool = False
+    profile: Profile, redactor: Redactor, warn=None, offline: bool = False
 ) -> Login | None:
     """The signed-in user's Login, or None for the unauthenticated (guest) role."""
     from .account import injected_token
@@ -119,8 +121,8 @@ def _key(kind: str, pool: str, login: Login | None) -> tuple[str, ...]:
 
 
 def credentials(
-    profile: "Profile",
-    redactor: "Redactor | None" = None,
+    profile: Profile,
+    redactor: Redactor | None = None,
     warn: Callable[[str], None] | None = None,
     offline: bool = False,
 ) -> tuple[str, str, str, float]:
@@ -244,13 +246,13 @@ def _epoch(value: Any) -> float:
     if isinstance(value, (int, float)):
         return float(value)
     if isinstance(value, str):
-        from datetime import datetime, timezone
+        from datetime import datetime
 
         try:
             when = datetime.fromisoformat(value.replace("Z", "+00:00"))
         except ValueError:
             return time.time() + 300
-        return (when if when.tzinfo else when.replace(tzinfo=timezone.utc)).timestamp()
+        return (when if when.tzinfo else when.replace(tzinfo=UTC)).timestamp()
     return time.time() + 300
 
 
@@ -284,7 +286,7 @@ class IdentityPoolSource:
     aws_profile = None
     reads_environment = False  # --curl: the command needs `eval "$(restcli env PROFILE)"`
 
-    def __init__(self, profile: "Profile", redactor: "Redactor | None" = None,
+    def __init__(self, profile: Profile, redactor: Redactor | None = None,
                  warn: Callable[[str], None] | None = None, offline: bool = False):
         from ..secrets import Redactor
 
@@ -310,7 +312,7 @@ class IdentityPoolSource:
 
 
 # -- for auth status and logout ----------------------------------------------------------
-def cached_identity_id(account: "Account") -> str | None:
+def cached_identity_id(account: Account) -> str | None:
     pool = account.settings.profile.values.get("identity_pool_id")
     tokens = account.cached() if pool else None
     if not pool or tokens is None or not tokens.id_token or account.machine:
@@ -320,14 +322,14 @@ def cached_identity_id(account: "Account") -> str | None:
     return (data or {}).get("identity_id")
 
 
-def forget(account: "Account", id_token: str | None) -> None:
+def forget(account: Account, id_token: str | None) -> None:
     """On logout: drop the user's authenticated credentials (the identity id may stay)."""
     pool = account.settings.profile.values.get("identity_pool_id")
     if pool and id_token and not account.machine:
         account.cache.delete(_key("awscreds", pool, _login_of(account, id_token)))
 
 
-def _login_of(account: "Account", id_token: str, fallback: str | None = None) -> Login:
+def _login_of(account: Account, id_token: str, fallback: str | None = None) -> Login:
     return Login(provider_name(account), id_token, _subject(claims.read(id_token), fallback))
 
 

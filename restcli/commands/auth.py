@@ -8,6 +8,7 @@ rather than waiting for input that will never come.
 from __future__ import annotations
 
 import time
+from datetime import UTC
 from typing import TYPE_CHECKING
 
 from ..errors import CredentialsError, UsageError
@@ -20,10 +21,10 @@ if TYPE_CHECKING:
 REVOKE_TIMEOUT = (3.0, 5.0)
 
 
-def account_for(app: "App", name: str, username: str | None = None) -> "Account":
+def account_for(app: App, name: str, username: str | None = None) -> Account:
     from ..auth import cognito
-    from ..params import Settings
     from ..cognito.account import Account
+    from ..params import Settings
 
     profile = app.config.profile(name)
     return Account(Settings(profile, cognito.MODE, app.redactor), warn=app.warn, username=username)
@@ -34,7 +35,7 @@ def account_for(app: "App", name: str, username: str | None = None) -> "Account"
 class Answers:
     """Answers to sign-in questions: from options and stdin, or asked at the terminal."""
 
-    app: "App"
+    app: App
     profile: str
     new_password_given: str | None = None
     mfa_code_given: str | None = None
@@ -74,12 +75,12 @@ class Answers:
         return code
 
 
-def _prompt(app: "App", text: str) -> None:
+def _prompt(app: App, text: str) -> None:
     app.err.write(text)
     app.err.flush()
 
 
-def _read_stdin_lines(app: "App", count: int) -> list[str]:
+def _read_stdin_lines(app: App, count: int) -> list[str]:
     """The first `count` lines of stdin, each without its line ending ("" for a missing one).
 
     Only those lines are read: a caller that keeps stdin open after writing them must not
@@ -97,7 +98,7 @@ def _read_stdin_lines(app: "App", count: int) -> list[str]:
 
 
 def login(
-    app: "App",
+    app: App,
     name: str,
     username: str | None,
     password_stdin: bool,
@@ -141,7 +142,7 @@ def login(
     app.note(f"signed in to profile {name!r} as {who}; tokens cached in {account.cache_path()}")
 
 
-def _username(app: "App", name: str, user: str | None) -> str:
+def _username(app: App, name: str, user: str | None) -> str:
     if user:
         return user
     if not app.interactive:
@@ -156,7 +157,7 @@ def _username(app: "App", name: str, user: str | None) -> str:
     return user
 
 
-def _passwords(app: "App", name: str, user: str, password_stdin: bool,
+def _passwords(app: App, name: str, user: str, password_stdin: bool,
                new_password_stdin: bool) -> tuple[str, str | None]:
     """The password (and a new one for the first sign-in): from stdin, or asked at a terminal."""
     new_password = None
@@ -204,7 +205,7 @@ def _refused(e, profile: str, flow: str) -> CredentialsError:
 
 
 # -- logout --------------------------------------------------------------------------
-def logout(app: "App", name: str, everywhere: bool = False) -> None:
+def logout(app: App, name: str, everywhere: bool = False) -> None:
     from ..cognito.awsjson import AwsError
 
     account = account_for(app, name)
@@ -240,7 +241,7 @@ def logout(app: "App", name: str, everywhere: bool = False) -> None:
 
 
 # -- status --------------------------------------------------------------------------
-def status(app: "App", name: str, as_json: bool = False) -> None:
+def status(app: App, name: str, as_json: bool = False) -> None:
     """`as_json`: the same lines as one JSON object, keys in snake_case ("signed_in_as")."""
     from ..cognito import claims
     from ..cognito.account import injected_token
@@ -289,7 +290,7 @@ def _signs_in(profile) -> bool:
     return profile.mode == "cognito" or bool(profile.values.get("user_pool_id"))
 
 
-def _mode_status(app: "App", profile, as_json: bool = False) -> None:
+def _mode_status(app: App, profile, as_json: bool = False) -> None:
     """What a non-Cognito mode is and where its credentials come from; never a secret."""
     from .. import auth as auth_modes
     from ..params import Settings
@@ -311,7 +312,7 @@ def _mode_status(app: "App", profile, as_json: bool = False) -> None:
     _print(app, lines, as_json)
 
 
-def _mode_token(app: "App", profile, use: str | None) -> None:
+def _mode_token(app: App, profile, use: str | None) -> None:
     from .. import auth as auth_modes
     from ..params import Settings
 
@@ -358,9 +359,9 @@ def _expiry(tokens, used_claims: dict) -> str:
 
 
 def _when(epoch: float) -> str:
-    from datetime import datetime, timezone
+    from datetime import datetime
 
-    stamp = datetime.fromtimestamp(epoch, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    stamp = datetime.fromtimestamp(epoch, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     left = epoch - time.time()
     if left >= 0:
         return f"{stamp} (in {_span(left)})"
@@ -380,7 +381,7 @@ def _clock(epoch: float) -> str:
     return _when(epoch).split(" (")[0]
 
 
-def _identity_id(account: "Account") -> str:
+def _identity_id(account: Account) -> str:
     from ..cognito import identity
 
     if not account.settings.profile.values.get("identity_pool_id"):
@@ -388,7 +389,7 @@ def _identity_id(account: "Account") -> str:
     return identity.cached_identity_id(account) or "(none yet: made by the first iam call)"
 
 
-def _print(app: "App", lines: list[tuple[str, str]], as_json: bool = False) -> None:
+def _print(app: App, lines: list[tuple[str, str]], as_json: bool = False) -> None:
     """`key: value` lines on stdout (or one JSON object), scrubbed of every secret this run
     has resolved."""
     if as_json:
@@ -403,7 +404,7 @@ def _print(app: "App", lines: list[tuple[str, str]], as_json: bool = False) -> N
 
 
 # -- token ---------------------------------------------------------------------------
-def token(app: "App", name: str, use: str | None) -> None:
+def token(app: App, name: str, use: str | None) -> None:
     from ..cognito.account import injected_token
 
     profile = app.config.profile(name)

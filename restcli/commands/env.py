@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from ..app import App
 
 
-def export(app: "App", name: str, overrides: dict, as_json: bool = False) -> None:
+def export(app: App, name: str, overrides: dict, as_json: bool = False) -> None:
     """`overrides`: profile keys set on the command line (--auth, --aws-profile, --guest).
 
     `as_json`: the variables as one JSON object. Like the export lines, it is a documented

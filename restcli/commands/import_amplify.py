@@ -287,7 +287,7 @@ def _js_string(tok: str) -> str:
 
 
 def run(
-    app: "App",
+    app: App,
     path: Path,
     custom_key: str,
     prefix: str,

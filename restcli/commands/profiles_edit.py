@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any
 
 from ..errors import ConfigError, UsageError
 
@@ -26,7 +27,7 @@ def target_of(path: Path) -> Path:
     return Path(os.path.realpath(path)) if path.is_symlink() else path
 
 
-def edit(app: "App", change: Callable[[Any], str]) -> None:
+def edit(app: App, change: Callable[[Any], str]) -> None:
     """Apply change(doc) -> summary to the file; nothing is written unless the result is valid."""
     from filelock import Timeout
 
@@ -59,7 +60,7 @@ def _lock(path: Path):
     return FileLock(str(lock_path), timeout=LOCK_TIMEOUT, mode=0o600)
 
 
-def _edit_locked(app: "App", path: Path, change: Callable[[Any], str]) -> str:
+def _edit_locked(app: App, path: Path, change: Callable[[Any], str]) -> str:
     import tomlkit
     from tomlkit.exceptions import TOMLKitError
 
@@ -227,7 +228,7 @@ def _assign(table: Any, key: str, value: Any) -> None:
         put(table, key, value)
 
 
-def add(app: "App", name: str, endpoint: str, mode: str | None, sets: list[str], literal: bool):
+def add(app: App, name: str, endpoint: str, mode: str | None, sets: list[str], literal: bool):
     pairs = [_split_set(s) for s in sets]
 
     def change(doc: dict) -> str:
@@ -297,7 +298,7 @@ def _split_set(item: str) -> tuple[str, str]:
     return key.strip(), value
 
 
-def set_key(app: "App", name: str, key: str, raw: str, literal: bool) -> None:
+def set_key(app: App, name: str, key: str, raw: str, literal: bool) -> None:
     value = typed_value(key, raw, literal)
 
     def change(doc: dict) -> str:
@@ -307,7 +308,7 @@ def set_key(app: "App", name: str, key: str, raw: str, literal: bool) -> None:
     edit(app, change)
 
 
-def unset_key(app: "App", name: str, key: str) -> None:
+def unset_key(app: App, name: str, key: str) -> None:
     def change(doc: dict) -> str:
         table = _existing(doc, name)
         if key.startswith("headers."):
@@ -327,7 +328,7 @@ def unset_key(app: "App", name: str, key: str) -> None:
     edit(app, change)
 
 
-def remove(app: "App", name: str) -> None:
+def remove(app: App, name: str) -> None:
     def change(doc: dict) -> str:
         import tomlkit
 
@@ -341,7 +342,7 @@ def remove(app: "App", name: str) -> None:
     edit(app, change)
 
 
-def rename(app: "App", old: str, new: str) -> None:
+def rename(app: App, old: str, new: str) -> None:
     def change(doc: dict) -> str:
         _existing(doc, old)
         profiles = _profiles(doc)

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from ..app import App
 
 
-def _require_file(app: "App") -> None:
+def _require_file(app: App) -> None:
     from ..config import NO_FILE_HINT
     from ..errors import ConfigError
 
@@ -27,7 +27,7 @@ def _require_file(app: "App") -> None:
         )
 
 
-def list_profiles(app: "App", as_json: bool = False) -> None:
+def list_profiles(app: App, as_json: bool = False) -> None:
     _require_file(app)
     profiles = app.config.profiles.values()
     if as_json:
@@ -53,11 +53,11 @@ def shown(value: Any, secret: bool) -> str:
     return str(value)
 
 
-def show_profile(app: "App", name: str, as_json: bool = False) -> None:
+def show_profile(app: App, name: str, as_json: bool = False) -> None:
     from .. import auth
-    from ..params import Param
     from ..config import COMMON, all_params
     from ..http import SENSITIVE_HEADERS
+    from ..params import Param
 
     _require_file(app)
     profile = app.config.profile(name)
@@ -96,7 +96,7 @@ def _typed(value: Any, secret: bool) -> Any:
     return shown(value, secret) if isinstance(value, str) else value
 
 
-def check(app: "App", as_json: bool = False) -> None:
+def check(app: App, as_json: bool = False) -> None:
     _require_file(app)
     config = app.config
     n = len(config.profiles)
@@ -116,7 +116,7 @@ def check(app: "App", as_json: bool = False) -> None:
     app.out.write(f"{config.path}: ok, {n} profile{'s' if n != 1 else ''}\n")
 
 
-def path(app: "App", as_json: bool = False) -> None:
+def path(app: App, as_json: bool = False) -> None:
     if as_json:
         from .document import print_document
 

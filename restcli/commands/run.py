@@ -30,7 +30,7 @@ _SIGV4 = re.compile(r"aws:amz:([a-z0-9-]+):([a-z0-9-]+)")
 class ProfileAuth:
     """Per-URL hooks for the runner: the profile's auth and transport settings."""
 
-    def __init__(self, app: "App", mode: str | None, redactor: Redactor):
+    def __init__(self, app: App, mode: str | None, redactor: Redactor):
         self.app = app
         self.mode = mode
         self.redactor = redactor
@@ -75,7 +75,7 @@ class ProfileAuth:
             self.redactor.add(value)
 
 
-def variables(app: "App", profiles: list[str], given: list[str], files: list[str]) -> dict:
+def variables(app: App, profiles: list[str], given: list[str], files: list[str]) -> dict:
     """Profiles' endpoints, then RESTCLI_VARIABLE_*, then --variables-file, then --variable."""
     found: dict[str, Any] = {}
     for i, name in enumerate(profiles):
@@ -116,7 +116,7 @@ def _pair(item: str, where: str) -> tuple[str, str]:
     return name, value
 
 
-def run(app: "App", files: list[str], options: RunOptions, profiles: list[str], mode: str | None,
+def run(app: App, files: list[str], options: RunOptions, profiles: list[str], mode: str | None,
         given: list[str], variable_files: list[str], secrets: list[str], jobs: int) -> int:
     if not files:
         raise UsageError("restcli run needs at least one Hurl file")

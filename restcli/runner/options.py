@@ -32,9 +32,12 @@ KINDS = {
 }
 
 # Hurl options that restcli does not run: refused at parse time, never ignored.
-HURL_ONLY = frozenset(
-    ["http1.0", "http1.1", "http2", "http3", "ipv4", "ipv6", "location-trusted", "netrc", "netrc-file", "netrc-optional", "path-as-is", "proxy", "resolve", "unix-socket", "user", "very-verbose", "limit-rate", "pinnedpubkey", "connect-to", "header", "ntlm", "negotiate", "digest"]
-)
+HURL_ONLY = frozenset({
+    "http1.0", "http1.1", "http2", "http3", "ipv4", "ipv6", "location-trusted", "netrc",
+    "netrc-file", "netrc-optional", "path-as-is", "proxy", "resolve", "unix-socket", "user",
+    "very-verbose", "limit-rate", "pinnedpubkey", "connect-to", "header", "ntlm", "negotiate",
+    "digest",
+})
 
 # Bounds that keep every wait finite (restcli never waits without a deadline).
 MAX_RETRY = 1000

@@ -13,7 +13,6 @@ from restcli.runner.response import Call
 from restcli.runner.templates import render
 from restcli.runner.values import NOTHING, Flag
 
-
 # Queries that read the call and need no argument.
 _PLAIN = {
     "status": lambda call: call.status,

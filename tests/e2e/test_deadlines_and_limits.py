@@ -54,11 +54,25 @@ class Server:
         except OSError:
             pass
         finally:
-            conn.close()
+            _close(conn)
 
     def close(self):
         self.stop.set()
         self.sock.close()
+
+
+def _close(conn) -> None:
+    """Close after the client has read what was sent: closing a socket with unread request
+    bytes (a body after the head) resets the connection, and a reset can discard the
+    response still in flight to the client."""
+    try:
+        conn.shutdown(socket.SHUT_WR)
+        conn.settimeout(1.0)
+        while conn.recv(65536):
+            pass
+    except OSError:
+        pass
+    conn.close()
 
 
 def _read_head(conn) -> bytes:

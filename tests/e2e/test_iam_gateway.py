@@ -10,7 +10,7 @@ import os
 import re
 import textwrap
 import tracemalloc
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -108,7 +108,7 @@ def test_credentials_refreshed_between_retries(cli, iam_config, gateway, tmp_pat
     """A credential_process that hands out short-lived keys: each attempt gets fresh ones."""
     counter = tmp_path / "count"
     helper = tmp_path / "helper.sh"
-    expiry = (datetime.now(timezone.utc) + timedelta(minutes=5)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    expiry = (datetime.now(UTC) + timedelta(minutes=5)).strftime("%Y-%m-%dT%H:%M:%SZ")
     helper.write_text(
         textwrap.dedent(
             f"""\
@@ -205,7 +205,7 @@ def test_wrong_secret(cli, iam_config, env_creds, monkeypatch):
     "skew, message", [(10, "Signature expired"), (-10, "Signature not yet current")]
 )
 def test_clock_skew_hint(cli, iam_config, env_creds, skew, message):
-    env_creds.clock = lambda: datetime.now(timezone.utc) + timedelta(minutes=skew)
+    env_creds.clock = lambda: datetime.now(UTC) + timedelta(minutes=skew)
     r = cli("--config", iam_config, "get", "api", "/items")
     assert r.code == 4
     assert message in r.out

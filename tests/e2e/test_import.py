@@ -104,7 +104,8 @@ def test_aws_exports_js_is_read_as_data_never_run(cli, tmp_path):
         "    aws_user_pools_id: 'us-west-2_Q',\n"
         "    'aws_user_pools_web_client_id': \"c\",\n"
         "    \"aws_cloud_logic_custom\": [\n"
-        "        { \"name\": \"api\", \"endpoint\": \"https://a.execute-api.us-west-2.amazonaws.com/dev\", \"region\": \"us-west-2\", },\n"
+        "        { \"name\": \"api\", "
+        "\"endpoint\": \"https://a.execute-api.us-west-2.amazonaws.com/dev\", \"region\": \"us-west-2\", },\n"
         "    ],\n"
         "};\n\nexport default awsmobile;\n"
     )
@@ -127,10 +128,15 @@ def test_native_config_modes_and_calls(cli, tmp_path, gateway, monkeypatch):
     src = tmp_path / "amplifyconfiguration.json"
     src.write_text(json.dumps({
         "api": {"plugins": {"awsAPIPlugin": {
-            "publicApi": {"endpointType": "REST", "endpoint": f"{gateway.url}/open", "region": "us-east-1", "authorizationType": "NONE"},
-            "keyedApi": {"endpointType": "REST", "endpoint": f"{gateway.url}/key", "region": "us-east-1", "authorizationType": "API_KEY", "apiKey": "da2-should-not-be-copied"},
-            "poolApi": {"endpointType": "REST", "endpoint": f"{gateway.url}/jwt/id", "region": "us-east-1", "authorizationType": "AMAZON_COGNITO_USER_POOLS"},
-            "graph": {"endpointType": "GraphQL", "endpoint": "https://x/graphql", "region": "us-east-1", "authorizationType": "API_KEY"},
+            "publicApi": {"endpointType": "REST", "endpoint": f"{gateway.url}/open",
+                          "region": "us-east-1", "authorizationType": "NONE"},
+            "keyedApi": {"endpointType": "REST", "endpoint": f"{gateway.url}/key",
+                         "region": "us-east-1", "authorizationType": "API_KEY",
+                         "apiKey": "da2-should-not-be-copied"},
+            "poolApi": {"endpointType": "REST", "endpoint": f"{gateway.url}/jwt/id",
+                        "region": "us-east-1", "authorizationType": "AMAZON_COGNITO_USER_POOLS"},
+            "graph": {"endpointType": "GraphQL", "endpoint": "https://x/graphql",
+                      "region": "us-east-1", "authorizationType": "API_KEY"},
         }}},
         "auth": {"plugins": {"awsCognitoAuthPlugin": {
             "CognitoUserPool": {"Default": {"PoolId": POOL, "AppClientId": "nat1", "Region": "us-east-1"}},

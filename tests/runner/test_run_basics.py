@@ -188,7 +188,8 @@ def test_multipart_streams_files(run, tmp_path):
         [Asserts]
         jsonpath "$.headers['content-type']" startsWith "multipart/form-data; boundary="
         jsonpath "$.body" contains "name=\\"field1\\"\\r\\n\\r\\nvalue1\\r\\n"
-        jsonpath "$.body" contains "name=\\"field2\\"; filename=\\"hello.txt\\"\\r\\nContent-Type: text/plain\\r\\n\\r\\nhello file\\n"
+        jsonpath "$.body" contains "name=\\"field2\\"; filename=\\"hello.txt\\"\\r\\n"
+        jsonpath "$.body" contains "hello.txt\\"\\r\\nContent-Type: text/plain\\r\\n\\r\\nhello file\\n"
         jsonpath "$.body" contains "filename=\\"blob.dat\\"\\r\\nContent-Type: application/x-blob"
         jsonpath "$.headers['content-length']" toInt > 200000
         """)

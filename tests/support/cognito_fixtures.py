@@ -15,9 +15,8 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from tests.support.moto_server import CountingMotoServer
-
 from tests.support.cognito_helpers import PASSWORD, REGION
+from tests.support.moto_server import CountingMotoServer
 
 
 @pytest.fixture(scope="module")
@@ -186,7 +185,7 @@ class OAuthStub:
         self.expires_in = 3600
         self._server = None
 
-    def start(self) -> "OAuthStub":
+    def start(self) -> OAuthStub:
         stub = self
 
         class Handler(http.server.BaseHTTPRequestHandler):

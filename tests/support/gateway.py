@@ -59,10 +59,10 @@ import time
 import urllib.parse
 import urllib.request
 import uuid
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from http import HTTPStatus
-from typing import Callable, Dict, Iterator, List, Optional, Tuple
 
 from .sigv4_verify import SIGNATURE_MISMATCH_MESSAGE
 from .sigv4_verify import verify as sigv4_verify
@@ -98,10 +98,10 @@ ERROR_STYLE = {
 
 
 def _utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
-def _is_loopback_host(host: Optional[str]) -> bool:
+def _is_loopback_host(host: str | None) -> bool:
     if not host:
         return False
     if host in LOOPBACK_HOSTS:
@@ -119,15 +119,15 @@ class Received:
     method: str
     target: str  # raw request target as on the wire (one char per byte)
     path: str  # percent-decoded path
-    query: List[Tuple[str, str]]  # decoded pairs, '+' = space, in order
-    headers: List[Tuple[str, str]]  # as received, in order, duplicates kept
+    query: list[tuple[str, str]]  # decoded pairs, '+' = space, in order
+    headers: list[tuple[str, str]]  # as received, in order, duplicates kept
     body: bytes  # b"" for the streaming /upload behaviour (see body_length)
     body_length: int = 0
     body_sha256: str = ""
     stage: str = ""  # first path segment
-    client: Tuple[str, int] = ("", 0)  # client address (same port = same connection)
+    client: tuple[str, int] = ("", 0)  # client address (same port = same connection)
 
-    def header(self, name: str, default: Optional[str] = None) -> Optional[str]:
+    def header(self, name: str, default: str | None = None) -> str | None:
         """First value of a header, case-insensitive."""
         name = name.lower()
         for k, v in self.headers:
@@ -135,11 +135,11 @@ class Received:
                 return v
         return default
 
-    def header_values(self, name: str) -> List[str]:
+    def header_values(self, name: str) -> list[str]:
         name = name.lower()
         return [v for k, v in self.headers if k.lower() == name]
 
-    def query_dict(self) -> Dict[str, str]:
+    def query_dict(self) -> dict[str, str]:
         return dict(self.query)
 
 
@@ -152,9 +152,9 @@ class _AuthFailure(Exception):
 class _Server(http.server.ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
-    gateway: "Gateway"
+    gateway: Gateway
 
-    def __init__(self, address, handler, gateway: "Gateway"):
+    def __init__(self, address, handler, gateway: Gateway):
         self.gateway = gateway
         self._conns: set = set()
         self._conns_lock = threading.Lock()
@@ -193,12 +193,12 @@ class Gateway:
         api_keys=None,
         tokens=None,
         token_header: str = "Authorization",
-        credentials: Optional[Dict[str, Tuple[str, Optional[str]]]] = None,
-        region: Optional[str] = "us-east-1",
-        service: Optional[str] = "execute-api",
-        jwks_url: Optional[str] = None,
-        jwt_issuer: Optional[str] = None,
-        clock: Optional[Callable[[], datetime]] = None,
+        credentials: dict[str, tuple[str, str | None]] | None = None,
+        region: str | None = "us-east-1",
+        service: str | None = "execute-api",
+        jwks_url: str | None = None,
+        jwt_issuer: str | None = None,
+        clock: Callable[[], datetime] | None = None,
         sigv4_window: timedelta = timedelta(minutes=5),
         sigv4_details: bool = True,
     ):
@@ -207,7 +207,7 @@ class Gateway:
         self.api_keys = api_keys if isinstance(api_keys, dict) else set(api_keys or ())
         self.tokens = tokens if isinstance(tokens, dict) else set(tokens or ())
         self.token_header = token_header
-        self.credentials: Dict[str, Tuple[str, Optional[str]]] = dict(credentials or {})
+        self.credentials: dict[str, tuple[str, str | None]] = dict(credentials or {})
         self.region = region
         self.service = service
         self.jwks_url = jwks_url
@@ -217,18 +217,18 @@ class Gateway:
         # like the real API Gateway, append the canonical request and string
         # to sign to the signature-mismatch message
         self.sigv4_details = sigv4_details
-        self.received: List[Received] = []
-        self.errors: List[BaseException] = []  # handler exceptions (server is quiet)
+        self.received: list[Received] = []
+        self.errors: list[BaseException] = []  # handler exceptions (server is quiet)
         self.jwks_fetches = 0
         self._lock = threading.Lock()
-        self._counters: Dict[str, int] = {}
-        self._jwks_cache: Dict[str, dict] = {}
+        self._counters: dict[str, int] = {}
+        self._jwks_cache: dict[str, dict] = {}
         self._stop_event = threading.Event()
-        self._server: Optional[_Server] = None
-        self._thread: Optional[threading.Thread] = None
+        self._server: _Server | None = None
+        self._thread: threading.Thread | None = None
 
     # -- lifecycle ---------------------------------------------------------
-    def start(self) -> "Gateway":
+    def start(self) -> Gateway:
         if self._server is not None:
             return self
         self._stop_event.clear()
@@ -254,7 +254,7 @@ class Gateway:
 
     close = stop
 
-    def __enter__(self) -> "Gateway":
+    def __enter__(self) -> Gateway:
         return self.start()
 
     def __exit__(self, *exc) -> None:
@@ -276,7 +276,7 @@ class Gateway:
             self.errors.clear()
 
     @property
-    def last(self) -> Optional[Received]:
+    def last(self) -> Received | None:
         with self._lock:
             return self.received[-1] if self.received else None
 
@@ -284,7 +284,7 @@ class Gateway:
         with self._lock:
             self.received.append(rec)
 
-    def _note_error(self, exc: Optional[BaseException]) -> None:
+    def _note_error(self, exc: BaseException | None) -> None:
         if exc is None or isinstance(exc, (ConnectionError, TimeoutError)):
             return
         with self._lock:
@@ -297,7 +297,7 @@ class Gateway:
             return n
 
     # -- authorizers -------------------------------------------------------
-    def _principal_of(self, accepted, value: str) -> Optional[str]:
+    def _principal_of(self, accepted, value: str) -> str | None:
         if isinstance(accepted, dict):
             if value in accepted:
                 return str(accepted[value])
@@ -321,7 +321,7 @@ class Gateway:
             self._jwks_cache[url] = data
         return data
 
-    def _jwk_for(self, kid: Optional[str]):
+    def _jwk_for(self, kid: str | None):
         import jwt  # PyJWT
 
         url = self.jwks_url
@@ -339,7 +339,7 @@ class Gateway:
                 data = None  # unknown kid: refetch once (key rotation)
         raise ValueError(f"no key {kid!r} in JWKS")
 
-    def _check_jwt(self, value: Optional[str], rest: List[str]) -> str:
+    def _check_jwt(self, value: str | None, rest: list[str]) -> str:
         import jwt  # PyJWT
 
         unauthorized = _AuthFailure(401, "UnauthorizedException", "Unauthorized")
@@ -367,16 +367,16 @@ class Gateway:
         except Exception as exc:  # invalid token, bad signature, JWKS trouble
             if not isinstance(exc, jwt.PyJWTError):
                 self._note_error(exc)
-            raise unauthorized
+            raise unauthorized from None
         now = self.clock()
         if now.tzinfo is None:
-            now = now.replace(tzinfo=timezone.utc)
+            now = now.replace(tzinfo=UTC)
         ts = now.timestamp()
         try:
             exp = float(claims["exp"])
             nbf = float(claims.get("nbf", 0))
         except (TypeError, ValueError):
-            raise unauthorized
+            raise unauthorized from None
         if ts >= exp:
             raise _AuthFailure(401, "UnauthorizedException", "The incoming token has expired")
         if ts < nbf:
@@ -407,7 +407,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
     def handle_one_request(self):
         try:
             super().handle_one_request()
-        except (ConnectionError, TimeoutError, socket.timeout):
+        except (ConnectionError, TimeoutError):
             self.close_connection = True
         except Exception as exc:  # keep the server quiet, but keep the error
             self.server.gateway._note_error(exc)
@@ -428,7 +428,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             return words[1]
         return self.path
 
-    def _headers_list(self) -> List[Tuple[str, str]]:
+    def _headers_list(self) -> list[tuple[str, str]]:
         out = []
         for k, v in self.headers.items():
             try:  # http.client decodes as latin-1; recover UTF-8 values
@@ -471,8 +471,8 @@ class _Handler(http.server.BaseHTTPRequestHandler):
                 remaining -= len(piece)
                 yield piece
 
-    def _send(self, status: int, body: bytes = b"", content_type: Optional[str] = "application/json",
-              headers: Optional[List[Tuple[str, str]]] = None, error_type: Optional[str] = None):
+    def _send(self, status: int, body: bytes = b"", content_type: str | None = "application/json",
+              headers: list[tuple[str, str]] | None = None, error_type: str | None = None):
         self.send_response(status)
         self.send_header("x-amzn-RequestId", str(uuid.uuid4()))
         if error_type:
@@ -492,7 +492,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
     def _send_json(self, status: int, obj, **kw):
         self._send(status, json.dumps(obj).encode("utf-8"), "application/json", **kw)
 
-    def _send_error(self, status: int, error_type: Optional[str], message: str, headers=None):
+    def _send_error(self, status: int, error_type: str | None, message: str, headers=None):
         self._send_json(status, {"message": message}, error_type=error_type, headers=headers)
 
     def _start_stream(self, status: int, length: int, content_type: str):
@@ -559,7 +559,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         else:
             getattr(self, "_b_" + behaviour.replace("-", "_"))(req)
 
-    def _authorize(self, stage: str, rest: List[str], req: "_Req") -> Optional[str]:
+    def _authorize(self, stage: str, rest: list[str], req: _Req) -> str | None:
         gw = self.gw
         if stage == "open":
             return None
@@ -599,13 +599,13 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             return gw._check_jwt(req.header("authorization"), rest)
         raise _AuthFailure(403, "MissingAuthenticationTokenException", "Missing Authentication Token")
 
-    def _echo(self, req: "_Req", status: int = 200):
-        hdrs: Dict[str, str] = {}
+    def _echo(self, req: _Req, status: int = 200):
+        hdrs: dict[str, str] = {}
         for k, v in req.headers:
             k = k.lower()
             hdrs[k] = hdrs[k] + "," + v if k in hdrs else v
         try:
-            text: Optional[str] = req.body.decode("utf-8")
+            text: str | None = req.body.decode("utf-8")
         except UnicodeDecodeError:
             text = None
         self._send_json(status, {
@@ -621,7 +621,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         })
 
     # -- behaviours --------------------------------------------------------
-    def _status_response(self, req: "_Req", code: int, message: Optional[str] = None, extra_headers=()):
+    def _status_response(self, req: _Req, code: int, message: str | None = None, extra_headers=()):
         if code == 200 and message is None:
             return self._echo(req)
         error_type, default = ERROR_STYLE.get(code, (None, None))
@@ -634,7 +634,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             error_type = None
         self._send_error(code, error_type, message or default, headers=list(extra_headers))
 
-    def _b_status(self, req: "_Req"):
+    def _b_status(self, req: _Req):
         try:
             code = int(req.args[0]) if req.args else 200
         except ValueError:
@@ -653,7 +653,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             extra.append(("Retry-After", req.params["retry_after"]))
         self._status_response(req, code, req.params.get("message"), extra)
 
-    def _b_redirect(self, req: "_Req"):
+    def _b_redirect(self, req: _Req):
         code = req.int("code", 302)
         if not 300 <= code <= 399:
             code = 302
@@ -661,7 +661,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         self._send_json(code, {"message": "Redirecting", "location": location},
                         headers=[("Location", location)])
 
-    def _b_bytes(self, req: "_Req"):
+    def _b_bytes(self, req: _Req):
         n = max(0, req.int("n", 1024))
         chunk = max(1, req.int("chunk", 65536))
         self._start_stream(200, n, "application/octet-stream")
@@ -675,7 +675,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             self.wfile.write(block[start:start + k])
             sent += k
 
-    def _b_truncate(self, req: "_Req"):
+    def _b_truncate(self, req: _Req):
         n = max(0, req.int("n", 1000))
         self._start_stream(200, n, "application/octet-stream")
         if self.command != "HEAD":
@@ -686,7 +686,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         except OSError:
             pass
 
-    def _b_reset(self, req: "_Req"):
+    def _b_reset(self, req: _Req):
         self.close_connection = True
         sock = self.connection
         try:
@@ -701,13 +701,13 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         sock.close()  # linger on, timeout 0: the kernel sends RST
         self.rfile, self.wfile = io.BytesIO(), io.BytesIO()
 
-    def _b_hang(self, req: "_Req"):
+    def _b_hang(self, req: _Req):
         if self.gw._stop_event.wait(max(0.0, req.float("seconds", 30.0))):
             self.close_connection = True
             return
         self._echo(req)
 
-    def _b_slow(self, req: "_Req"):
+    def _b_slow(self, req: _Req):
         n = max(0, req.int("n", 10))
         delay = max(0.0, req.float("delay", 0.1))
         self._start_stream(200, n, "application/octet-stream")
@@ -720,23 +720,23 @@ class _Handler(http.server.BaseHTTPRequestHandler):
                 self.close_connection = True
                 return
 
-    def _b_binary(self, req: "_Req"):
+    def _b_binary(self, req: _Req):
         self._send(200, bytes(range(256)), "application/octet-stream")
 
-    def _b_invalid_utf8(self, req: "_Req"):
+    def _b_invalid_utf8(self, req: _Req):
         self._send(200, INVALID_UTF8, "text/plain; charset=utf-8")
 
-    def _b_nested(self, req: "_Req"):
+    def _b_nested(self, req: _Req):
         depth = max(0, min(req.int("depth", 100), 1_000_000))
         self._send(200, ('{"a":' * depth + "0" + "}" * depth).encode("ascii"), "application/json")
 
-    def _b_fake_json(self, req: "_Req"):
+    def _b_fake_json(self, req: _Req):
         self._send(200, FAKE_JSON, "application/json")
 
-    def _b_text(self, req: "_Req"):
+    def _b_text(self, req: _Req):
         self._send(200, TEXT_BODY, "text/plain; charset=utf-8")
 
-    def _b_hostile(self, req: "_Req"):
+    def _b_hostile(self, req: _Req):
         """Terminal control sequences in every server-controlled string (``code``, default 403)."""
         code = req.int("code", 403)
         self.send_response(code, "\x1b[2K\x1b[1A\x1b[32mOK")
@@ -750,11 +750,11 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
-    def _b_catalog(self, req: "_Req"):
+    def _b_catalog(self, req: _Req):
         n = max(0, min(req.int("n", 3), 10_000))
         self._send_json(200, {"items": [{"id": f"item-{i}", "n": i} for i in range(1, n + 1)]})
 
-    def _b_pages(self, req: "_Req"):
+    def _b_pages(self, req: _Req):
         of = max(1, req.int("of", 3))
         per = max(0, req.int("per", 2))
         style = req.params.get("style", "link")
@@ -782,7 +782,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
                 headers.append(("Link", f'<{target}>; rel="next", <pages?page=1>; rel="first"'))
         self._send_json(200, body, headers=headers)
 
-    def _b_orders(self, req: "_Req"):
+    def _b_orders(self, req: _Req):
         """A small resource for smoke tests: POST creates (201, with an id and who made
         it), GET lists, GET /orders/ID reads one, DELETE removes it (204); unknown ids 404."""
         gw = self.gw
@@ -806,7 +806,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
                 return self._send(204, b"", "application/json")
         self._send_json(200, order)
 
-    def _b_upload(self, req: "_Req"):
+    def _b_upload(self, req: _Req):
         self._send_json(200, {"body_length": req.length, "body_sha256": req.sha256})
 
 
@@ -815,16 +815,16 @@ class _Req:
     method: str
     target: str
     path: str
-    query: List[Tuple[str, str]]
-    headers: List[Tuple[str, str]]
+    query: list[tuple[str, str]]
+    headers: list[tuple[str, str]]
     body: bytes
     length: int
     sha256: str
-    args: List[str]
-    params: Dict[str, str]
-    principal: Optional[str] = None
+    args: list[str]
+    params: dict[str, str]
+    principal: str | None = None
 
-    def header(self, name: str) -> Optional[str]:
+    def header(self, name: str) -> str | None:
         name = name.lower()
         for k, v in self.headers:
             if k.lower() == name:
@@ -852,7 +852,7 @@ def _decode(s: str, plus: bool = False) -> str:
     return urllib.parse.unquote_to_bytes(raw).decode("utf-8", "replace")
 
 
-def _parse_query(query: str) -> List[Tuple[str, str]]:
+def _parse_query(query: str) -> list[tuple[str, str]]:
     pairs = []
     for part in query.split("&"):
         if part:
@@ -885,7 +885,7 @@ class JwtIssuer:
         self.kid = kid
         self.private_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
         self.jwks: dict = {"keys": [self._public_jwk(self.private_key, kid)]}
-        self._server: Optional[http.server.ThreadingHTTPServer] = None
+        self._server: http.server.ThreadingHTTPServer | None = None
         self.port = 0
 
     @staticmethod
@@ -896,7 +896,7 @@ class JwtIssuer:
         jwk.update({"kid": kid, "alg": "RS256", "use": "sig"})
         return jwk
 
-    def start(self) -> "JwtIssuer":
+    def start(self) -> JwtIssuer:
         issuer = self
 
         class H(http.server.BaseHTTPRequestHandler):
@@ -928,7 +928,7 @@ class JwtIssuer:
             self._server.server_close()
             self._server = None
 
-    def __enter__(self) -> "JwtIssuer":
+    def __enter__(self) -> JwtIssuer:
         return self.start()
 
     def __exit__(self, *exc) -> None:
@@ -943,7 +943,7 @@ class JwtIssuer:
         return f"{self.issuer}/.well-known/jwks.json"
 
     def mint(self, token_use: str = "id", sub: str = "test-user", expires_in: float = 3600,
-             now: Optional[float] = None, key=None, kid: Optional[str] = None, **claims) -> str:
+             now: float | None = None, key=None, kid: str | None = None, **claims) -> str:
         import jwt
 
         now = time.time() if now is None else now
@@ -968,7 +968,7 @@ class JwtIssuer:
 # demo
 
 
-def main(argv: Optional[List[str]] = None) -> int:
+def main(argv: list[str] | None = None) -> int:
     env = os.environ
     p = argparse.ArgumentParser(
         prog="python -m tests.support.gateway",

@@ -36,10 +36,10 @@ import base64
 import hashlib
 import hmac
 import re
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
-from typing import Iterable, Mapping, Optional, Sequence, Tuple, Union
 
 __all__ = [
     "ALGORITHM",
@@ -81,8 +81,8 @@ _UNRESERVED = frozenset(
 _HEX = b"0123456789ABCDEFabcdef"
 _WS_RUN = re.compile(r"\s+")
 
-Headers = Sequence[Tuple[str, str]]
-Credentials = Mapping[str, Union[Tuple[str, Optional[str]], str]]
+Headers = Sequence[tuple[str, str]]
+Credentials = Mapping[str, tuple[str, str | None] | str]
 
 
 @dataclass(frozen=True)
@@ -90,9 +90,9 @@ class VerifyResult:
     ok: bool
     error_type: str = ""
     message: str = ""
-    access_key: Optional[str] = None
-    region: Optional[str] = None
-    service: Optional[str] = None
+    access_key: str | None = None
+    region: str | None = None
+    service: str | None = None
     status: int = 200
     canonical_request: str = ""
     string_to_sign: str = ""
@@ -109,7 +109,7 @@ def _fail(error_type: str, message: str, **kw) -> VerifyResult:
 # canonical request pieces
 
 
-def _to_bytes(value: Union[str, bytes]) -> bytes:
+def _to_bytes(value: str | bytes) -> bytes:
     if isinstance(value, bytes):
         return value
     try:
@@ -118,12 +118,12 @@ def _to_bytes(value: Union[str, bytes]) -> bytes:
         return value.encode("utf-8", "surrogateescape")
 
 
-def uri_encode(data: Union[str, bytes], safe: bytes = b"") -> str:
+def uri_encode(data: str | bytes, safe: bytes = b"") -> str:
     """Percent-encode every byte except A-Za-z0-9-._~ (and ``safe``)."""
     if isinstance(data, str):
         data = data.encode("utf-8", "surrogateescape")
     keep = _UNRESERVED | frozenset(safe)
-    return "".join(chr(b) if b in keep else "%%%02X" % b for b in data)
+    return "".join(chr(b) if b in keep else f"%{b:02X}" for b in data)
 
 
 def _percent_decode(data: bytes) -> bytes:
@@ -141,7 +141,7 @@ def _percent_decode(data: bytes) -> bytes:
     return bytes(out)
 
 
-def split_target(raw_target: Union[str, bytes]) -> Tuple[bytes, bytes]:
+def split_target(raw_target: str | bytes) -> tuple[bytes, bytes]:
     """Split a raw request target into (path, query) bytes."""
     target = _to_bytes(raw_target)
     if b"#" in target:
@@ -162,7 +162,7 @@ def split_target(raw_target: Union[str, bytes]) -> Tuple[bytes, bytes]:
     return path, query
 
 
-def normalize_path(raw_path: Union[str, bytes]) -> bytes:
+def normalize_path(raw_path: str | bytes) -> bytes:
     """Remove '.'/'..' segments and empty segments (duplicate slashes).
 
     Works on the wire form (escapes are not decoded).  A trailing slash is
@@ -184,11 +184,11 @@ def normalize_path(raw_path: Union[str, bytes]) -> bytes:
     return result
 
 
-def canonical_uri(raw_path: Union[str, bytes]) -> str:
+def canonical_uri(raw_path: str | bytes) -> str:
     return uri_encode(normalize_path(raw_path), safe=b"/")
 
 
-def query_pairs(raw_query: Union[str, bytes]) -> list:
+def query_pairs(raw_query: str | bytes) -> list:
     """Decoded (key, value) byte pairs of a raw query string ('+' = space)."""
     pairs = []
     for part in _to_bytes(raw_query).split(b"&"):
@@ -204,26 +204,26 @@ def query_pairs(raw_query: Union[str, bytes]) -> list:
     return pairs
 
 
-def canonical_query(raw_query: Union[str, bytes]) -> str:
+def canonical_query(raw_query: str | bytes) -> str:
     encoded = [(uri_encode(k), uri_encode(v)) for k, v in query_pairs(raw_query)]
     encoded.sort()
     return "&".join(f"{k}={v}" for k, v in encoded)
 
 
-def _header_value(value: Union[str, bytes]) -> str:
+def _header_value(value: str | bytes) -> str:
     if isinstance(value, bytes):
         value = value.decode("utf-8", "surrogateescape")
     return _WS_RUN.sub(" ", value).strip()
 
 
-def _header_map(headers: Iterable[Tuple[str, str]]) -> dict:
+def _header_map(headers: Iterable[tuple[str, str]]) -> dict:
     joined: dict = {}
     for name, value in headers:
         joined.setdefault(name.strip().lower(), []).append(_header_value(value))
     return {k: ",".join(v) for k, v in joined.items()}
 
 
-def _get_header(headers: Iterable[Tuple[str, str]], name: str) -> Optional[str]:
+def _get_header(headers: Iterable[tuple[str, str]], name: str) -> str | None:
     name = name.lower()
     values = [v for k, v in headers if k.strip().lower() == name]
     if not values:
@@ -231,18 +231,18 @@ def _get_header(headers: Iterable[Tuple[str, str]], name: str) -> Optional[str]:
     return ",".join(_header_value(v) for v in values)
 
 
-def canonical_headers(headers: Iterable[Tuple[str, str]], signed_headers: Sequence[str]) -> str:
+def canonical_headers(headers: Iterable[tuple[str, str]], signed_headers: Sequence[str]) -> str:
     hmap = _header_map(headers)
     return "".join(f"{name}:{hmap.get(name, '')}\n" for name in signed_headers)
 
 
 def canonical_request(
     method: str,
-    raw_target: Union[str, bytes],
+    raw_target: str | bytes,
     headers: Headers,
-    body: Optional[bytes] = b"",
-    signed_headers: Optional[Sequence[str]] = None,
-    payload_hash: Optional[str] = None,
+    body: bytes | None = b"",
+    signed_headers: Sequence[str] | None = None,
+    payload_hash: str | None = None,
 ) -> str:
     """The canonical request, as a str (encode with UTF-8/surrogateescape).
 
@@ -291,7 +291,7 @@ def sign(secret: str, date: str, region: str, service: str, sts: str) -> str:
     return hmac.new(key, sts.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
-def parse_authorization(value: str) -> Optional[dict]:
+def parse_authorization(value: str) -> dict | None:
     """Split 'AWS4-HMAC-SHA256 Credential=..., SignedHeaders=..., Signature=...'.
 
     Returns a dict with 'algorithm' and the key=value parameters, or None
@@ -317,8 +317,8 @@ def parse_authorization(value: str) -> Optional[dict]:
 
 def _as_utc(now: datetime) -> datetime:
     if now.tzinfo is None:
-        return now.replace(tzinfo=timezone.utc)
-    return now.astimezone(timezone.utc)
+        return now.replace(tzinfo=UTC)
+    return now.astimezone(UTC)
 
 
 def _fmt(dt: datetime) -> str:
@@ -327,16 +327,16 @@ def _fmt(dt: datetime) -> str:
 
 def verify(
     method: str,
-    raw_target: Union[str, bytes],
+    raw_target: str | bytes,
     headers: Headers,
-    body: Optional[bytes],
+    body: bytes | None,
     credentials: Credentials,
-    region: Optional[str],
-    service: Optional[str],
+    region: str | None,
+    service: str | None,
     now: datetime,
     window: timedelta = timedelta(minutes=5),
     *,
-    payload_hash: Optional[str] = None,
+    payload_hash: str | None = None,
     require_signed_token: bool = True,
 ) -> VerifyResult:
     """Verify a SigV4-signed request (Authorization header form).
@@ -400,7 +400,7 @@ def verify(
     # request time
     if amz_date_raw is not None:
         try:
-            req_time = datetime.strptime(amz_date_raw, AMZ_DATE_FORMAT).replace(tzinfo=timezone.utc)
+            req_time = datetime.strptime(amz_date_raw, AMZ_DATE_FORMAT).replace(tzinfo=UTC)
         except ValueError:
             return _fail(
                 INCOMPLETE_SIGNATURE,

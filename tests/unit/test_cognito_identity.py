@@ -174,8 +174,8 @@ def test_source_warnings_are_scrubbed(fake, capsys):
 
 
 def test_cache_warnings_of_the_iam_mode_reach_stderr_scrubbed(fake, isolated, capsys):
-    from restcli.auth import iam
     from restcli.app import App
+    from restcli.auth import iam
     from restcli.params import Settings
 
     identity.credentials(profile())

@@ -9,16 +9,16 @@ from pathlib import Path
 
 import pytest
 
+from restcli.app import App
 from restcli.auth import cognito as mode
 from restcli.auth import token as token_mode
-from restcli.app import App
-from restcli.params import Settings
 from restcli.cognito import account as acct
 from restcli.cognito import claims, userpool
 from restcli.cognito.account import Account, Tokens
 from restcli.cognito.cache import Cache
 from restcli.config import Profile, parse
 from restcli.errors import ConfigError, CredentialsError
+from restcli.params import Settings
 from restcli.secrets import Redactor
 
 

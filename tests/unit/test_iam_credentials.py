@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import textwrap
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -118,7 +118,7 @@ def test_partial_environment_names_the_missing_variable(monkeypatch):
 def test_expired_environment_credentials(monkeypatch):
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIDENV")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "envsecret")
-    past = datetime.now(timezone.utc) - timedelta(minutes=1)
+    past = datetime.now(UTC) - timedelta(minutes=1)
     monkeypatch.setenv("AWS_CREDENTIAL_EXPIRATION", past.isoformat())
     with pytest.raises(CredentialsError) as err:
         credentials.load(None)
@@ -128,7 +128,7 @@ def test_expired_environment_credentials(monkeypatch):
 def test_unexpired_environment_credentials_take_the_fast_path(monkeypatch):
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIDENV")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "envsecret")
-    future = datetime.now(timezone.utc) + timedelta(hours=1)
+    future = datetime.now(UTC) + timedelta(hours=1)
     monkeypatch.setenv("AWS_CREDENTIAL_EXPIRATION", future.strftime("%Y-%m-%dT%H:%M:%SZ"))
     assert isinstance(credentials.load(None), EnvSource)
 

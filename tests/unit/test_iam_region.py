@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from restcli.auth import iam
-from restcli.params import Settings
 from restcli.aws import region as regions
 from restcli.config import Profile
 from restcli.errors import CONFIG, ConfigError
+from restcli.params import Settings
 from restcli.secrets import Redactor
 
 

@@ -11,21 +11,21 @@ import hashlib
 import io
 import sys
 import threading
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
 import pytest
 import requests
 from requests_aws4auth import AWS4Auth
 
-from restcli.aws.credentials import BotoSource, Frozen
 from restcli.auth.iam import SigV4Auth
+from restcli.aws.credentials import BotoSource, Frozen
 from restcli.aws.sigv4 import CHUNK, INCLUDE_HEADERS, Signer
 from tests.support import sigv4_verify
 
 KEY, SECRET, TOKEN = "AKIDRESTCLI", "secret/with+chars=", "token//with+chars=="
 REGION, SERVICE = "eu-west-1", "execute-api"
-NOW = datetime(2025, 11, 26, 12, 0, 0, tzinfo=timezone.utc)
+NOW = datetime(2025, 11, 26, 12, 0, 0, tzinfo=UTC)
 
 
 def prepare(method="GET", url="https://api.example.com/prod/items", headers=None, data=None):
@@ -129,8 +129,8 @@ def test_str_body_keeps_its_content_type():
     prep.headers["Content-Length"] = str(len(prep.body.encode("utf-8")))
     signer = sign(prep)
     assert prep.headers["Content-Type"] == "text/plain"  # 1.4.0: "text/plain; charset=utf-8"
-    assert prep.body == "héllo wörld".encode("utf-8")
-    assert signer.payload_hash == hashlib.sha256("héllo wörld".encode("utf-8")).hexdigest()
+    assert prep.body == "héllo wörld".encode()
+    assert signer.payload_hash == hashlib.sha256("héllo wörld".encode()).hexdigest()
     assert verify(prep), verify(prep).message
 
 
@@ -179,7 +179,7 @@ def test_signature_is_dated_now_and_scoped():
 
 def test_date_change_between_requests_regenerates_the_key():
     auth = SigV4Auth(_Static(Frozen(KEY, SECRET)), REGION, SERVICE, now=lambda: clock[0])
-    clock = [datetime(2025, 11, 26, 23, 59, 59, tzinfo=timezone.utc)]
+    clock = [datetime(2025, 11, 26, 23, 59, 59, tzinfo=UTC)]
     first = auth(prepare())
     assert verify(first, now=clock[0])
     clock[0] += timedelta(seconds=2)
@@ -334,7 +334,7 @@ def test_refreshable_credentials_are_read_frozen_for_every_signing():
         n = counter[0]
         issued[f"ASIAGEN{n:05d}"] = (f"s{n}", f"t{n}")
         # inside botocore's mandatory refresh window: every read refreshes
-        expiry = datetime.now(timezone.utc) + timedelta(minutes=5)
+        expiry = datetime.now(UTC) + timedelta(minutes=5)
         return {
             "access_key": f"ASIAGEN{n:05d}",
             "secret_key": f"s{n}",
