@@ -57,14 +57,7 @@ def hoist_config(argv: list[str]) -> list[str]:
 
 
 def parse(argv: list[str]) -> Parsed | None:
-    args = list(argv)
-    config = None
-    if args and args[0] == "--config" and len(args) > 1:
-        config = args[1]
-        args = args[2:]
-    elif args and args[0].startswith("--config="):
-        config = args[0].split("=", 1)[1]
-        args = args[1:]
+    config, args = _global_config(list(argv))
     if not args:
         return None
     command, args = args[0], args[1:]
@@ -74,37 +67,49 @@ def parse(argv: list[str]) -> Parsed | None:
         method, args = args[0].upper(), args[1:]
     else:
         return None
+    found = _options(args)
+    if found is None:
+        return None
+    values, positional = found
+    if not positional:
+        return None
+    api, path, items = positional[0], (positional[1] if len(positional) > 1 else ""), positional[2:]
+    return Parsed(config, method, api, path, items, values)
+
+
+def _global_config(args: list[str]) -> tuple[str | None, list[str]]:
+    if args and args[0] == "--config" and len(args) > 1:
+        return args[1], args[2:]
+    if args and args[0].startswith("--config="):
+        return args[0].split("=", 1)[1], args[1:]
+    return None, args
+
+
+def _options(args: list[str]) -> tuple[dict[str, Any], list[str]] | None:
+    """Option values by name and the positional words; None for anything Typer should see."""
     values: dict[str, Any] = {}
     positional: list[str] = []
     i = 0
-    only_positional = False
     while i < len(args):
         arg = args[i]
         i += 1
-        if only_positional or not arg.startswith("-") or arg == "-":
+        if arg == "--":
+            positional += args[i:]
+            break
+        if not arg.startswith("-") or arg == "-":
             positional.append(arg)
             continue
-        if arg == "--":
-            only_positional = True
-            continue
-        if arg in _HELP:
-            return None
         flag, eq, inline = arg.partition("=") if arg.startswith("--") else (arg, "", "")
         opt = _BY_FLAG.get(flag)
-        if opt is None:
-            return None  # unknown, or combined short flags: Typer decides
+        if opt is None or arg in _HELP or (opt.kind is bool and eq):
+            return None  # help, unknown, or combined short flags: Typer decides
         if opt.kind is bool:
-            if eq:
-                return None
             values[opt.name] = True
             continue
-        if eq:
-            raw = inline
-        elif i < len(args):
-            raw = args[i]
-            i += 1
-        else:
+        if not eq and i >= len(args):
             return None
+        raw = inline if eq else args[i]
+        i += 0 if eq else 1
         value = _convert(opt, raw)
         if value is None:
             return None
@@ -112,10 +117,7 @@ def parse(argv: list[str]) -> Parsed | None:
             values.setdefault(opt.name, []).append(value)
         else:
             values[opt.name] = value
-    if not positional:
-        return None
-    api, path, items = positional[0], (positional[1] if len(positional) > 1 else ""), positional[2:]
-    return Parsed(config, method, api, path, items, values)
+    return values, positional
 
 
 def _convert(opt, raw: str) -> Any:
