@@ -80,7 +80,11 @@ def to_curl(app: App, spec: RequestSpec, prep: Any, auth: Any, profile: str) -> 
     native = auth.curl_options()
     skip = set(_TRANSPORT) | spec.command_header_names
     url = prep.url
-    words = ["curl", "--silent", "--show-error", "--compressed"]
+    words = ["curl", "--silent", "--show-error"]
+    # restcli asks for gzip unless `Accept-Encoding:` took it away; curl then sends none.
+    removed = {n.lower() for n, v in prep.headers.items() if header_text(v) is None}
+    if "accept-encoding" not in removed:
+        words.append("--compressed")
     if native is not None:
         skip |= {h.lower() for h in auth.sensitive_headers}
         # curl's SigV4 signer does not sort the query: hand it a sorted one.

@@ -103,3 +103,11 @@ def test_curl_headers_command(cli, write_config, gateway, tmp_path):
     r = cli("--config", cfg, "get", "h", "/x", "--curl")
     assert API_KEY not in r.out
     assert json.loads(_run_curl(r.out))["principal"] == API_KEY
+
+
+def test_removed_accept_encoding_is_not_asked_for_by_curl(cli, profiles):
+    r = cli("get", "open", "/x", "--curl")
+    assert "--compressed" in r.out
+    r = cli("get", "open", "/x", "Accept-Encoding:", "--curl")
+    assert r.code == 0, r.stderr
+    assert "--compressed" not in r.out
