@@ -127,9 +127,16 @@ class Cursor:
     def read_template(self, stop, escapes: bool = True, variables: bool = True) -> Template:
         """Text up to a character `stop(ch)` accepts (not consumed) or a line end."""
         start = self.i
+        return self._template(
+            start, lambda: not self.eof and self.peek() not in ("\n", "\r") and not stop(self.peek()),
+            escapes, variables,
+        )
+
+    def _template(self, start: int, more, escapes: bool, variables: bool) -> Template:
+        """Literal text and {{expressions}} from here while `more()` holds."""
         parts: list[str | Expr] = []
         buf: list[str] = []
-        while not self.eof and self.peek() not in ("\n", "\r") and not stop(self.peek()):
+        while more():
             if variables and self.at("{{"):
                 if buf:
                     parts.append("".join(buf))
@@ -279,23 +286,8 @@ class Cursor:
 
     def _template_span(self, begin: int, end: int, escapes: bool, variables: bool) -> Template:
         """A template over text[begin:end], where newlines are ordinary characters."""
-        parts: list[str | Expr] = []
-        buf: list[str] = []
         self.i = begin
-        while self.i < end:
-            if variables and self.at("{{"):
-                if buf:
-                    parts.append("".join(buf))
-                    buf = []
-                parts.append(self.read_expr())
-            elif escapes and self.peek() == "\\":
-                buf.append(self.read_escape())
-            else:
-                buf.append(self.peek())
-                self.i += 1
-        if buf:
-            parts.append("".join(buf))
-        return Template(tuple(parts), self.pos(begin))
+        return self._template(begin, lambda: self.i < end, escapes, variables)
 
     # JSON -------------------------------------------------------------------------------
     def read_json(self) -> tuple[tuple[str | JsonExpr, ...], Pos]:
