@@ -249,14 +249,8 @@ class Renderer:
             app.out.line(f"[binary body: {len(body)} bytes; save it with -o FILE]")
             return
         ctype = resp.headers.get("Content-Type", "")
-        if "json" in ctype or body.lstrip()[:1] in (b"{", b"["):
-            data = _loads(body)
-            if data is not _NOT_JSON:
-                try:
-                    self.sink.emit(data)
-                    return
-                except OutputError:
-                    pass
+        if ("json" in ctype or body.lstrip()[:1] in (b"{", b"[")) and self._emit_json(body):
+            return
         text = body.decode(resp.encoding, "replace") if resp.encoding else _decode(body)
         self.app.write_raw((text if text.endswith("\n") else text + "\n").encode("utf-8"))
         self.app.flush()
@@ -277,15 +271,20 @@ class Renderer:
                     self._stream(chunks)
                     return
             body = bytes(held)
-        if b"\n" in body.rstrip(b"\r\n"):
-            data = _loads(body)
-            if data is not _NOT_JSON:
-                try:
-                    self.sink.emit(data)
-                    return
-                except OutputError:
-                    pass
+        if b"\n" in body.rstrip(b"\r\n") and self._emit_json(body):
+            return
         self._bytes(body)
+
+    def _emit_json(self, body: bytes) -> bool:
+        """The body as JSON through the sink; False when it is not JSON or cannot be shown."""
+        data = _loads(body)
+        if data is _NOT_JSON:
+            return False
+        try:
+            self.sink.emit(data)
+        except OutputError:
+            return False
+        return True
 
     def _bytes(self, body: bytes) -> None:
         if body:
