@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import os
 import sys
+import traceback
 
 from . import errors
 from .app import App
+from .cli.fast import complete_profiles, hoist_config, parse
 
 
 def main(argv: list[str] | None = None, app: App | None = None) -> int:
@@ -23,21 +25,15 @@ def main(argv: list[str] | None = None, app: App | None = None) -> int:
 
 
 def _run(args: list[str], application: App) -> int:
-    from .cli.fast import hoist_config
-
     args = hoist_config(args)
     # An ordinary request, and bash or zsh completion of a profile name, are answered without
     # Typer (see cli/fast.py); everything else goes through the full CLI.
     if "_RESTCLI_COMPLETE" in application.environ:
-        from .cli.fast import complete_profiles
-
         answer = complete_profiles(application.environ)
         if answer is not None:
             application.out.line(answer)
             return 0
     else:
-        from .cli.fast import parse
-
         parsed = parse(args)
         if parsed is not None:
             # The call pipeline is loaded only for a request (start-up of other commands).
@@ -47,7 +43,7 @@ def _run(args: list[str], application: App) -> int:
             application.config_option = parsed.config
             path, items = split_target(parsed.api, parsed.path, parsed.items)
             return call(application, parsed.method, parsed.api, path, items, call_options(parsed.values))
-    # Typer only for what the fast parser does not take (start-up).
+    # Typer and the Typer app only for what the fast parser does not take (start-up).
     from typer.main import get_command
 
     from .cli.app import app
@@ -86,8 +82,6 @@ def _handle(exc: BaseException, application: App) -> int:
             application.err.line(f"  {problem}")
         return exc.exit_code
     if application.environ.get("RESTCLI_DEBUG"):
-        import traceback
-
         application.err.write("".join(traceback.format_exception(exc)))
     first = str(exc).splitlines()[0] if str(exc) else ""
     application.error(

@@ -16,6 +16,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
+from .config import load
 from .secrets import Redactor
 
 if TYPE_CHECKING:
@@ -85,14 +86,13 @@ class App:
 
     @cached_property
     def config_path(self) -> Path:
+        # locations only when a command reads the profiles file, not for --help (start-up)
         from .locations import find_path
 
         return find_path(self.config_option)
 
     @cached_property
     def config(self) -> Config:
-        from .config import load
-
         return load(self.config_path, warn=self.warn)
 
     # -- rich, for tables and pretty bodies on a terminal -----------------------------------
@@ -170,7 +170,7 @@ class App:
     def ask_secret(self, prompt: str) -> str:
         """A no-echo prompt on the terminal; an injected stdin answers it in tests."""
         if self.stdin is sys.stdin and self.stdin is sys.__stdin__:
-            import getpass
+            import getpass  # only a prompt needs it (start-up)
 
             return getpass.getpass(prompt, stream=self.stderr)
         self.err.write(prompt)

@@ -26,7 +26,7 @@ def replacing(
     (uid, gid) is kept where the process may set it. `durable` syncs file and directory
     to disk (config and token caches; not bulk downloads).
     """
-    import tempfile
+    import tempfile  # only a write needs it (start-up)
 
     path = os.fspath(path)
     directory, name = os.path.split(os.path.abspath(path))

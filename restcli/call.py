@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from . import __version__, errors, request
 from . import auth as auth_modes
 from .client import Client, SendOptions, tls_verify, transport_options
+from .deadline import ERROR_BODY_LIMIT, read_capped, size_text
 from .output import OutputOptions, print_response_head, render
 from .record import Factory, record
 from .settings import decide
@@ -246,8 +247,6 @@ def _render_response(app: App, resp, opts: CallOptions, renderer=None) -> int:
 def _read_error_body(app: App, resp) -> None:
     # Read first, up to a limit of decoded bytes (a small compressed body can inflate to
     # gigabytes), so the hint can quote its message; a longer one is shown cut.
-    from .deadline import ERROR_BODY_LIMIT, read_capped, size_text
-
     if resp.request.method == "HEAD":
         return
     _, cut = read_capped(resp, ERROR_BODY_LIMIT)

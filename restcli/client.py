@@ -23,6 +23,7 @@ from __future__ import annotations
 import email.utils
 import os
 import random
+import ssl
 import time
 import weakref
 from collections.abc import Callable
@@ -31,6 +32,8 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import requests
+import urllib3
+from requests.utils import DEFAULT_CA_BUNDLE_PATH
 
 from .auth.none import NoAuth
 from .deadline import HEAD, TOTAL, Watch, watched_session
@@ -46,6 +49,7 @@ from .errors import (
 from .http import SENSITIVE_HEADERS, origin, seekable
 from .record import record
 from .request import RequestSpec, wire_auth
+from .secrets import resolve
 
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
 IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE"})
@@ -98,8 +102,6 @@ class Client:
         self.session.cookies.set_policy(DefaultCookiePolicy(allowed_domains=[]))
         if options.verify is False:
             # The caller warned once, in restcli's words; urllib3 would warn per request.
-            import urllib3
-
             urllib3.disable_warnings(urllib3.exceptions.InsecureRequestWarning)
 
     def prepare(self, spec: RequestSpec, auth: Callable) -> Any:
@@ -328,16 +330,12 @@ def _proxy_for(url: str, proxies: dict, options: SendOptions) -> tuple[str, str]
 
 def client_tls(cert: tuple, verify: bool | str) -> Any:
     """An SSL context presenting the client certificate (mutual TLS), verifying as asked."""
-    import ssl
-
     cert_file, key_file, password, where = (*cert, None, None, None)[:4]
     ctx = ssl.create_default_context()
     if verify is False:
         ctx.check_hostname = False
         ctx.verify_mode = ssl.CERT_NONE
     else:
-        from requests.utils import DEFAULT_CA_BUNDLE_PATH
-
         bundle = verify if isinstance(verify, str) else os.environ.get("REQUESTS_CA_BUNDLE")
         ctx.load_verify_locations(bundle or DEFAULT_CA_BUNDLE_PATH)
     error = UsageError if where == "command line" else ConfigError
@@ -361,8 +359,6 @@ def transport_options(profile: Any, redactor: Any, environ: Any) -> dict:
 
     Proxy passwords and the client key's password are registered to be scrubbed.
     """
-    from .secrets import resolve
-
     from_cli = {k for k, v in profile.sources.items() if v == "command line"}
     proxy = profile.get("proxy")
     if proxy:
@@ -454,8 +450,6 @@ def tls_verify(insecure: bool, ca_bundle: str | None, from_profile: str | None =
     """TLS verification: on, or with a CA bundle; off only when asked (the caller warns)."""
     if insecure:
         return False
-    import os
-
     for path, error in ((ca_bundle, UsageError), (from_profile, ConfigError)):
         if path:
             path = os.path.expanduser(path)

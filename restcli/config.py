@@ -11,6 +11,7 @@ import sys
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from . import auth
 from .errors import ConfigError
@@ -18,6 +19,7 @@ from .hosts import escaped, hostname_problem
 from .http import SENSITIVE_HEADERS, valid_header_name
 from .params import Param, within
 from .record import Factory, record
+from .secrets import is_reference
 
 # Keys every profile may hold, whatever its mode. Mode keys are declared by the modes.
 COMMON = (
@@ -149,6 +151,7 @@ class Config:
                 f"unknown profile {name!r}: no config file at {self.path}",
                 hint=NO_FILE_HINT,
             )
+        # difflib only to suggest a name (start-up)
         import difflib
 
         known = sorted(self.profiles)
@@ -202,6 +205,7 @@ def problems_of(data: bytes, path: Path) -> list[str]:
 
 
 def parse(data: bytes, path: Path, warn=None) -> Config:
+    # tomllib only when a file is read, not for --help (start-up)
     import tomllib
 
     try:
@@ -298,8 +302,6 @@ class Validator:
                 self.literal_secrets.append(".".join(table + (key,)))
 
     def check_endpoint(self, table, value: str) -> None:
-        from urllib.parse import urlsplit
-
         try:
             parts = urlsplit(value)
             parts.port  # noqa: B018 - raises on a bad port
@@ -390,8 +392,6 @@ def _netloc_host(netloc: str) -> str:
 
 
 def _is_ref(value: Any) -> bool:
-    from .secrets import is_reference
-
     return is_reference(value)
 
 
@@ -415,6 +415,7 @@ def _kind_name(kind: type) -> str:
 
 
 def _suggest(word: str, choices: list[str]) -> str:
+    # difflib only to suggest a name (start-up)
     import difflib
 
     close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)

@@ -15,6 +15,7 @@ start-up path may import without paying for them.
 
 from __future__ import annotations
 
+import heapq
 import socket
 import threading
 import time
@@ -118,8 +119,6 @@ class _Alarms:
         self._thread: threading.Thread | None = None
 
     def add(self, seconds: float, fn, args: tuple) -> _Alarm:
-        import heapq
-
         alarm = _Alarm(time.monotonic() + max(0.0, seconds), fn, args)
         with self._cond:
             heapq.heappush(self._heap, alarm)
@@ -131,8 +130,6 @@ class _Alarms:
         return alarm
 
     def _run(self) -> None:
-        import heapq
-
         while True:
             with self._cond:
                 while self._heap and self._heap[0].cancelled:
@@ -162,6 +159,7 @@ def _timer(seconds: float, fn, *args) -> _Alarm:
 
 def watched_adapter(watch: Watch, ssl_context: Any = None):
     """A requests HTTPAdapter whose connections report to `watch` (and use `ssl_context`)."""
+    # requests and urllib3 only when something is sent; the timers need neither (start-up)
     from requests.adapters import HTTPAdapter
     from urllib3.connection import HTTPConnection, HTTPSConnection
     from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
@@ -208,6 +206,7 @@ def watched_adapter(watch: Watch, ssl_context: Any = None):
 
 
 def watched_session(watch: Watch, ssl_context: Any = None):
+    # requests only when something is sent (start-up)
     import requests
 
     session = requests.Session()

@@ -16,11 +16,13 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import stat
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
+from .atomic import replacing
 from .errors import OutputError, Terminated, UsageError
 from .record import record
 
@@ -112,8 +114,6 @@ def save(app: App, resp: Any, path: str) -> None:
         if target.in_place:
             _write_in_place(target, chunks)
         else:
-            from .atomic import replacing
-
             # Not synced to disk: a download is as durable as curl's; the rename still
             # means a broken transfer never leaves a complete-looking file.
             with replacing(target.write_to, mode=target.mode, durable=False,
@@ -127,8 +127,6 @@ def save(app: App, resp: Any, path: str) -> None:
 def _write_in_place(target: Target, chunks: Iterable[bytes]) -> None:
     try:
         if target.socket:
-            import socket
-
             with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
                 sock.connect(target.write_to)
                 for chunk in chunks:
@@ -164,6 +162,7 @@ def _signals_as_errors() -> Iterator[None]:
 
 
 def _with_progress(app: App, resp: Any, chunks: Iterable[bytes]) -> Iterable[bytes]:
+    # rich only when a terminal shows progress (start-up)
     from rich.progress import (
         BarColumn,
         DownloadColumn,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import sys
+from urllib.parse import urlsplit
 
 OK = 0
 UNEXPECTED = 1
@@ -150,7 +151,6 @@ def _host_of(exc: BaseException) -> str:
     url = getattr(getattr(exc, "request", None), "url", None)
     if not url:
         return "the server"
-    from urllib.parse import urlsplit
 
     try:
         return urlsplit(url).netloc.rpartition("@")[2] or url
@@ -175,6 +175,7 @@ def _chain(exc: BaseException):
 
 
 def _reason(exc: BaseException, detail: str) -> str:
+    # socket only when a transport error is worded; not loaded for --help (start-up)
     import socket
 
     for e in _chain(exc):
@@ -192,6 +193,7 @@ def _reason(exc: BaseException, detail: str) -> str:
 
 
 def _tls_failure(exc: BaseException, host: str, detail: str) -> RestcliError:
+    # ssl only when a TLS error is worded; not loaded for --help (start-up)
     import ssl
 
     for e in _chain(exc):

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
+
+from .deadline import ERROR_BODY_LIMIT, read_capped
 
 _BY_TYPE = {
     "MissingAuthenticationTokenException": (
@@ -54,7 +57,6 @@ def _message(resp: Any) -> str:
     """API Gateway error bodies are small JSON objects with a message field."""
     if "json" not in (resp.headers.get("Content-Type") or ""):
         return ""
-    from .deadline import ERROR_BODY_LIMIT, read_capped
 
     # Counted in decoded bytes, whatever Content-Length says (it counts compressed ones).
     try:
@@ -64,8 +66,6 @@ def _message(resp: Any) -> str:
     if cut or not body:
         return ""
     try:
-        import json
-
         data = json.loads(body)
     except (ValueError, RuntimeError):
         return ""

@@ -13,7 +13,10 @@ for `-isob-`).
 
 from __future__ import annotations
 
+import ipaddress
 import re
+
+from .errors import ConfigError
 
 REGION = re.compile(r"[a-z]{2}(?:-[a-z]+)+-\d+")
 _LABEL = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?")
@@ -56,8 +59,6 @@ def identity_pool_id_problem(value: object) -> str | None:
 def hostname_problem(host: str, lax: bool = False) -> str | None:
     """Why `host` is not a DNS name or IP literal, or None. `lax` allows `_` in labels."""
     if ":" in host:
-        import ipaddress
-
         try:
             ipaddress.IPv6Address(host.strip("[]"))
         except ValueError:
@@ -123,8 +124,6 @@ def domain_problem(value: object) -> str | None:
 def aws_host(prefix: str, region: str) -> str:
     """`<prefix>.<region>.<partition suffix>`, from a region that matched REGION."""
     if not valid_region(region):
-        from .errors import ConfigError
-
         raise ConfigError(
             f"AWS region {escaped(region)} is not a region name such as us-east-1",
             hint="check the profile's region, user_pool_id, identity_pool_id, or AWS_REGION",

@@ -10,6 +10,7 @@ FILE_NAME = "profiles.toml"
 
 
 def default_path() -> Path:
+    # platformdirs only when no --config or RESTCLI_CONFIG names the file (start-up)
     from platformdirs import user_config_dir
 
     return Path(user_config_dir("restcli", appauthor=False)) / FILE_NAME
@@ -26,6 +27,7 @@ def find_path(explicit: str | None) -> Path:
 
 def cache_dir() -> Path:
     """restcli's user cache dir (~/.cache/restcli on Linux): token and credential caches."""
+    # platformdirs only when a cache is used (start-up)
     from platformdirs import user_cache_dir
 
     return Path(user_cache_dir("restcli", appauthor=False))
@@ -33,6 +35,7 @@ def cache_dir() -> Path:
 
 def profile_names(explicit: str | None) -> list[str]:
     """The profile names in the file, for completion: a bare TOML read, no validation."""
+    # tomllib only for completion (start-up)
     import tomllib
 
     try:

@@ -65,6 +65,7 @@ def print_table(app: App, columns: tuple[str, ...], rows: list[tuple[str, ...]])
     each row one line the terminal wraps (an endpoint stays whole, to read and to copy).
     """
     if app.stdout_tty:
+        # rich only when a terminal shows the table (start-up)
         from rich.measure import Measurement
         from rich.table import Table
 
@@ -219,6 +220,7 @@ class Renderer:
             if body is None:
                 body = read_body(resp, _need(opts))
             if self.compiled is not None:
+                # jmespath only for --filter (start-up)
                 from .filters import search
 
                 self.sink.emit(search(self.compiled, parse_json(body, resp)))

@@ -20,7 +20,7 @@ from urllib.parse import quote, unquote_plus, urljoin, urlsplit, urlunsplit
 from . import errors
 from .errors import OutputError, UsageError
 from .http import origin
-from .output import Renderer, print_response_head, read_body
+from .output import Renderer, inert, parse_json, print_response_head, read_body
 
 if TYPE_CHECKING:
     from .app import App
@@ -68,6 +68,7 @@ class Pager:
         self.param = token_param
         self.where = where
         if token_expr:
+            # jmespath only for token paging (start-up)
             from .filters import compile_expr
 
             self.token = compile_expr(token_expr, where)
@@ -82,8 +83,8 @@ class Pager:
                     hint="restcli pages only within the endpoint's scheme, host and port",
                 )
         elif self.token is not None:
+            # jmespath only for token paging (start-up)
             from .filters import search
-            from .output import parse_json
 
             value = search(self.token, parse_json(body, resp, "--paginate"), self.where)
             if value is None or value == "":
@@ -104,8 +105,6 @@ class Pager:
 
 
 def _shown(url: str) -> str:
-    from .output import inert
-
     return inert(url)
 
 

@@ -8,6 +8,8 @@ with the Redactor, so any text restcli prints can be scrubbed of it.
 from __future__ import annotations
 
 import os
+import re
+import stat
 
 from .errors import ConfigError, CredentialsError
 from .record import Factory, record
@@ -57,8 +59,6 @@ def _resolve(value: str, where: str) -> str:
 
 def read_secret_file(path: str, where: str) -> str:
     """A regular file's text, at most FILE_LIMIT bytes; anything else is exit 9."""
-    import stat
-
     try:
         # O_NONBLOCK: opening a FIFO must not wait for a writer; fstat decides below.
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
@@ -85,6 +85,7 @@ def read_secret_file(path: str, where: str) -> str:
 
 def run_command(cmd: str, where: str) -> str:
     """Run a helper without a shell; its trimmed stdout is the value."""
+    # shlex and subprocess only for a command: reference (start-up)
     import shlex
     import subprocess
 
@@ -150,8 +151,6 @@ class Redactor:
             return "(message withheld: it could not be checked for secrets)"
 
     def _scrub(self, text: str) -> str:
-        import re
-
         for v in sorted(self.values, key=len, reverse=True):
             # Also the forms a library's message may quote: repr of the str and the bytes.
             for form in {v, repr(v)[1:-1], repr(v.encode("utf-8", "replace"))[2:-1]}:

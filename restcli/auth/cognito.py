@@ -8,6 +8,7 @@ restcli/cognito/; this module declares the keys and builds the auth.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from ..cognito.keys import PARAMS
@@ -32,6 +33,7 @@ class CognitoAuth(HeaderAuth):
 
 
 def build(settings: Settings) -> CognitoAuth:
+    # Every mode module loads with the config; the provider only when the mode builds (start-up).
     from ..cognito.account import Account, injected_token
 
     header, scheme = settings["header"], settings["scheme"]
@@ -50,7 +52,7 @@ def build(settings: Settings) -> CognitoAuth:
 
 def token_reference(settings: Settings, use: str) -> str:
     """`command:restcli [--config FILE] auth token PROFILE --id|--access`."""
-    from ..locations import default_path
+    from ..locations import default_path  # not loaded for --help (start-up)
 
     profile = settings.profile
     words = ["restcli"]
@@ -61,11 +63,9 @@ def token_reference(settings: Settings, use: str) -> str:
 
 
 def _quote(word: str) -> str:
-    import re
-
     if re.fullmatch(r"[\w@%+=:,./-]+", word):
         return word
-    import shlex
+    import shlex  # only for a word that needs quoting (start-up)
 
     return shlex.quote(word)
 

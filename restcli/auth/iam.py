@@ -8,10 +8,13 @@ requests-aws4auth with its defects fixed (restcli/aws/sigv4.py).
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urlsplit
 
+from ..errors import ConfigError
 from ..hosts import identity_pool_id_problem, region_problem
 from .base import AuthBase, Mode, Param, Settings
 
@@ -47,8 +50,7 @@ PARAMS = (
 
 
 def build(settings: Settings):
-    from urllib.parse import urlsplit
-
+    # Every mode module loads with the config; the providers only when the mode builds (start-up).
     from ..aws import credentials
     from ..aws import region as regions
 
@@ -58,6 +60,7 @@ def build(settings: Settings):
     service = settings["service"] or host_service or regions.DEFAULT_SERVICE
     if profile.values.get("identity_pool_id"):
         # As Amplify does: guest or signed-in credentials from a Cognito identity pool.
+        # identity pools only for the profiles that use one (start-up)
         from ..cognito.identity import IdentityPoolSource
 
         source = IdentityPoolSource(
@@ -74,8 +77,6 @@ def build(settings: Settings):
 
 
 def _no_region(settings: Settings, aws_profile: str | None):
-    from ..errors import ConfigError
-
     profile = settings.profile
     if profile.file is not None:
         what = f"profile {profile.name!r}"
@@ -165,8 +166,6 @@ class SigV4Auth(AuthBase):
 
 def credentials_from(settings: Settings) -> str:
     """Where SigV4 credentials would come from; nothing is fetched or resolved."""
-    import os
-
     values = settings.profile.values
     if values.get("identity_pool_id"):
         role = "the guest role" if values.get("guest") else (

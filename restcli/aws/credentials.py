@@ -207,6 +207,7 @@ class StaticProfileSource:
 
     @classmethod
     def read(cls, name: str, environ: Mapping[str, str]) -> StaticProfileSource | None:
+        # configparser only to read a static profile (start-up)
         import configparser
 
         home = os.path.expanduser("~")
@@ -284,6 +285,7 @@ def _parse_time(text: str) -> datetime | None:
 def _boto_session(aws_profile: str | None) -> Any:
     # botocore's session, not boto3's: boto3 would also import s3transfer and more that
     # signing never uses (~30 ms, benchmarks/RESULTS.md). The credential chain is the same.
+    # botocore only when the chain is needed (start-up)
     import botocore.session
 
     try:
@@ -308,6 +310,7 @@ def missing(aws_profile: str | None) -> CredentialsError:
 
 def translate(exc: BaseException, aws_profile: str | None) -> BaseException:
     """botocore's credential errors as CredentialsError (exit 9) with the fix in the hint."""
+    # botocore only when the chain is needed (start-up)
     import botocore.exceptions as bx
 
     if isinstance(exc, CredentialsError):
@@ -409,6 +412,7 @@ def _config_file() -> str:
 
 def _known_profiles_hint(name: str | None) -> str:
     try:
+        # botocore only for this hint (start-up)
         import botocore.session
 
         known = sorted(botocore.session.Session().available_profiles)

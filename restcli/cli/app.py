@@ -1,15 +1,17 @@
 """The command line: parses arguments and delegates. No HTTP or config logic lives here."""
 
 import inspect
+from pathlib import Path
 from typing import Annotated, List, Optional
 
 import typer
 
+from .. import __version__
 from ..app import App
 from ..config import all_params
 from . import auth as cli_auth
 from .args import ProfileName, complete_profile
-from .options import METHODS, OPTIONS
+from .options import METHODS, OPTIONS, call_options, split_target
 
 app = typer.Typer(
     name="restcli",
@@ -55,8 +57,6 @@ app.command("logout")(cli_auth.logout)
 
 def _version(value: bool) -> None:
     if value:
-        from .. import __version__
-
         typer.echo(f"restcli {__version__}")
         raise typer.Exit()
 
@@ -87,8 +87,7 @@ def main_callback(
 
 def _request(ctx: typer.Context, method: str, api: str, path: str, items, **values) -> None:
     """Send a request with any METHOD."""
-    from ..call import call
-    from .options import call_options, split_target
+    from ..call import call  # the call pipeline only for a request (start-up)
 
     path, items = split_target(api, path, list(items or []))
     raise typer.Exit(call(ctx.obj, method.upper(), api, path, items, call_options(values)))
@@ -170,7 +169,7 @@ JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON documen
 @profiles_app.command("list")
 def profiles_list(ctx: typer.Context, as_json: JsonOption = False) -> None:
     """Name, endpoint and auth mode of every profile."""
-    from ..commands.profiles_view import list_profiles
+    from ..commands.profiles_view import list_profiles  # loaded when it runs (start-up)
 
     list_profiles(ctx.obj, as_json)
 
@@ -182,7 +181,7 @@ def profiles_show(
     as_json: JsonOption = False,
 ) -> None:
     """Effective settings of a profile, where each came from; secrets redacted."""
-    from ..commands.profiles_view import show_profile
+    from ..commands.profiles_view import show_profile  # loaded when it runs (start-up)
 
     show_profile(ctx.obj, name, as_json)
 
@@ -190,7 +189,7 @@ def profiles_show(
 @config_app.command("path")
 def config_path(ctx: typer.Context, as_json: JsonOption = False) -> None:
     """Print the path of the profiles file in use."""
-    from ..commands.profiles_view import path
+    from ..commands.profiles_view import path  # loaded when it runs (start-up)
 
     path(ctx.obj, as_json)
 
@@ -198,7 +197,7 @@ def config_path(ctx: typer.Context, as_json: JsonOption = False) -> None:
 @config_app.command("check")
 def config_check(ctx: typer.Context, as_json: JsonOption = False) -> None:
     """Validate the profiles file; exit 8 when it is invalid."""
-    from ..commands.profiles_view import check
+    from ..commands.profiles_view import check  # loaded when it runs (start-up)
 
     check(ctx.obj, as_json)
 
@@ -211,7 +210,7 @@ def config_init(
     ] = False,
 ) -> None:
     """Ask for a profile name, endpoint and auth mode, and write a first profile."""
-    from ..commands.config_init import init
+    from ..commands.config_init import init  # loaded when it runs (start-up)
 
     init(ctx.obj, print_)
 
@@ -233,7 +232,7 @@ def profiles_add(
     literal: LiteralOption = False,
 ) -> None:
     """Add a profile."""
-    from ..commands.profiles_edit import add
+    from ..commands.profiles_edit import add  # loaded when it runs (start-up)
 
     add(ctx.obj, name, endpoint, auth, set_ or [], literal)
 
@@ -247,7 +246,7 @@ def profiles_set(
     literal: LiteralOption = False,
 ) -> None:
     """Set one key of a profile."""
-    from ..commands.profiles_edit import set_key
+    from ..commands.profiles_edit import set_key  # loaded when it runs (start-up)
 
     set_key(ctx.obj, name, key, value, literal)
 
@@ -259,7 +258,7 @@ def profiles_unset(
     key: Annotated[str, typer.Argument(metavar="KEY", show_default=False)],
 ) -> None:
     """Remove one key from a profile."""
-    from ..commands.profiles_edit import unset_key
+    from ..commands.profiles_edit import unset_key  # loaded when it runs (start-up)
 
     unset_key(ctx.obj, name, key)
 
@@ -270,7 +269,7 @@ def profiles_remove(
     name: ProfileName,
 ) -> None:
     """Remove a profile."""
-    from ..commands.profiles_edit import remove
+    from ..commands.profiles_edit import remove  # loaded when it runs (start-up)
 
     remove(ctx.obj, name)
 
@@ -282,7 +281,7 @@ def profiles_rename(
     new: Annotated[str, typer.Argument(metavar="NEW", show_default=False)],
 ) -> None:
     """Rename a profile."""
-    from ..commands.profiles_edit import rename
+    from ..commands.profiles_edit import rename  # loaded when it runs (start-up)
 
     rename(ctx.obj, old, new)
 
@@ -307,9 +306,7 @@ def import_amplify(
     as_json: Annotated[bool, typer.Option("--json", help="Print the plan as one JSON document.")] = False,
 ) -> None:
     """Profiles for every REST API of an Amplify app's config file."""
-    from pathlib import Path
-
-    from ..commands.import_amplify import run
+    from ..commands.import_amplify import run  # loaded when it runs (start-up)
 
     run(ctx.obj, Path(file).expanduser(), custom_key, prefix, force, dry_run, as_json)
 
@@ -324,7 +321,7 @@ def env_command(
     as_json: Annotated[bool, typer.Option("--json", help="The variables as one JSON object.")] = False,
 ) -> None:
     """Print `export` lines for the credentials PROFILE resolves to (AWS_* for iam)."""
-    from ..commands.env import export
+    from ..commands.env import export  # loaded when it runs (start-up)
 
     export(ctx.obj, name, {"auth": auth, "aws_profile": aws_profile, "guest": guest or None}, as_json)
 

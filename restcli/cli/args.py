@@ -7,7 +7,7 @@ import typer
 
 def complete_profile(ctx: typer.Context, incomplete: str) -> List[str]:
     """Profile names for shell completion, from the file --config names (or the default)."""
-    from ..locations import profile_names
+    from ..locations import profile_names  # only when completing (start-up)
 
     return [n for n in profile_names(ctx.find_root().params.get("config")) if n.startswith(incomplete)]
 

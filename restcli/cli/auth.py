@@ -8,6 +8,7 @@ from typing import Annotated, Optional
 
 import typer
 
+from ..errors import UsageError
 from .args import ProfileName
 
 auth_app = typer.Typer(help="Inspect sign-in state and print tokens.", no_args_is_help=True)
@@ -42,7 +43,7 @@ def login(
     ] = None,
 ) -> None:
     """Sign in to the profile's Cognito user pool and cache the tokens."""
-    from ..commands.auth import login as run
+    from ..commands.auth import login as run  # loaded when it runs (start-up)
 
     run(ctx.obj, profile, username, password_stdin, new_password_stdin, mfa_code)
 
@@ -60,7 +61,7 @@ def logout(
     ] = False,
 ) -> None:
     """Revoke the refresh token where possible and remove the cached tokens."""
-    from ..commands.auth import logout as run
+    from ..commands.auth import logout as run  # loaded when it runs (start-up)
 
     run(ctx.obj, profile, everywhere)
 
@@ -72,7 +73,7 @@ def status(
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
     """Who is signed in, token use, expiry, scopes and groups; never a token."""
-    from ..commands.auth import status as run
+    from ..commands.auth import status as run  # loaded when it runs (start-up)
 
     run(ctx.obj, profile, as_json)
 
@@ -85,8 +86,7 @@ def token(
     access: Annotated[bool, typer.Option("--access", help="Print the access token.")] = False,
 ) -> None:
     """Print a fresh token for other tools (default: the profile's token_use)."""
-    from ..commands.auth import token as run
-    from ..errors import UsageError
+    from ..commands.auth import token as run  # loaded when it runs (start-up)
 
     if id_ and access:
         raise UsageError("--id and --access exclude each other")

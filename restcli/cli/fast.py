@@ -144,7 +144,7 @@ def complete_profiles(environ) -> str | None:
     out follow Typer's protocol for those shells (COMP_WORDS/COMP_CWORD for bash,
     _TYPER_COMPLETE_ARGS for zsh). Other shells, positions and commands go to Typer.
     """
-    import shlex
+    import shlex  # only for completion (start-up)
 
     shell = environ.get("_RESTCLI_COMPLETE")
     try:
@@ -171,7 +171,7 @@ def complete_profiles(environ) -> str | None:
         args = ["get"]  # `request METHOD API`: API is where a method command has it
     if tuple(args) not in _PROFILE_FIRST:
         return None
-    from ..locations import profile_names
+    from ..locations import profile_names  # only for completion (start-up)
 
     names = [n for n in profile_names(config) if n.startswith(incomplete)]
     if shell == "complete_bash":

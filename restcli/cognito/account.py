@@ -7,6 +7,8 @@ with fresh cached tokens reads one file and nothing else.
 
 from __future__ import annotations
 
+import os
+import re
 import time
 from collections.abc import Callable
 from functools import cached_property
@@ -14,8 +16,12 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import ConfigError, CredentialsError
 from ..hosts import region_problem, valid_region
-from . import claims
+from ..secrets import is_reference
+from . import awsjson, claims
+from .awsjson import NETWORK_HINT, AwsError
 from .cache import Cache
+from .oauth import client_credentials, token_url
+from .userpool import UserPool
 
 if TYPE_CHECKING:
     from ..params import Settings
@@ -101,8 +107,6 @@ class Tokens:
 
 
 def pool_region(pool_id: str | None) -> str | None:
-    import re
-
     m = re.match(_POOL_REGION, pool_id or "")
     return m.group(1) if m else None
 
@@ -184,8 +188,6 @@ class Account:
         return self.settings["client_secret"] or None
 
     def userpool(self, timeout=None):
-        from .userpool import UserPool
-
         kwargs = {"timeout": timeout} if timeout else {}
         return UserPool(self.pool_id, self.region, self.client_id, self.client_secret(), **kwargs)
 
@@ -297,8 +299,6 @@ class Account:
             return tokens
 
     def _refresh(self, current: Tokens) -> Tokens:
-        from .awsjson import AwsError
-
         self.settings.redactor.add(current.refresh_token)
         internal = claims.internal_username(current.id_token, current.access_token)
         try:
@@ -316,9 +316,6 @@ class Account:
         return tokens
 
     def _fetch_client_credentials(self) -> Tokens:
-        from .awsjson import AwsError
-        from .oauth import client_credentials, token_url
-
         domain = self._need("domain", " (flow client_credentials)")
         where = self.settings.where("domain")
         token_url(domain, where)  # a plain-http domain is refused before the secret is read
@@ -347,9 +344,7 @@ class Account:
 
     def _unreachable(self, e: BaseException, doing: str) -> BaseException:
         """A transport failure talking to Cognito: CredentialsError (exit 9) with the hints."""
-        from .awsjson import NETWORK_HINT, unreachable
-
-        return unreachable(
+        return awsjson.unreachable(
             e,
             f"{doing} for profile {self.profile_name!r}",
             f"{NETWORK_HINT}; if it persists, run: restcli login {self.profile_name}",
@@ -394,8 +389,6 @@ class Account:
 
 def injected_token(settings: Settings) -> tuple[str, str] | None:
     """A token handed in from outside (CI): RESTCLI_TOKEN, else the profile's `token` key."""
-    import os
-
     value = os.environ.get(ENV_TOKEN, "").strip()
     if value:
         settings.redactor.add(value, f"env:{ENV_TOKEN}")
@@ -410,7 +403,5 @@ def injected_token(settings: Settings) -> tuple[str, str] | None:
 
 def token_source(settings: Settings) -> str:
     """Where the profile's `token` comes from, never the token: its reference, if it is one."""
-    from ..secrets import is_reference
-
     raw = settings.profile.values.get("token")
     return raw if is_reference(raw) else "a literal in the profiles file"

@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from .. import __version__
+from ..errors import CredentialsError, translate
 
 CONNECT_TIMEOUT = 5.0
 READ_TIMEOUT = 30.0
@@ -70,6 +71,8 @@ def bounded_post(url: str, timeout: tuple[float, float], **kwargs: Any) -> Itera
     Running out of time raises requests' ReadTimeout (a transport error: `unreachable`
     words it); an answer over the limit is an AwsError.
     """
+    # requests and the deadline session only when Cognito is called; a cached token needs
+    # neither (start-up).
     import requests
 
     from ..deadline import SERVICE_ANSWER_LIMIT, Watch, read_capped, size_text, watched_session
@@ -115,8 +118,6 @@ NETWORK_HINT = "check the network (and AWS_ENDPOINT_URL* if set)"
 
 def transport_detail(e: BaseException) -> str:
     """One line for a failure to talk to Cognito, as the API path words it (errors.translate)."""
-    from ..errors import translate
-
     return getattr(translate(e), "message", None) or str(e) or type(e).__name__
 
 
@@ -131,8 +132,6 @@ def unreachable(e: BaseException, doing: str, hint: str = NETWORK_HINT) -> BaseE
 
     Anything else is returned as it is, to be raised as the bug it is.
     """
-    from ..errors import CredentialsError
-
     if not is_transport_error(e):
         return e
     return CredentialsError(f"cannot {doing}: {transport_detail(e)}", hint=hint)

@@ -20,15 +20,16 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from .. import locations
+from ..errors import CredentialsError
+
 FORMAT = "restcli-cognito-cache/1"
 LOCK_TIMEOUT = 60.0
 
 
 def default_root() -> Path:
     """The `cognito/` subdirectory of restcli's user cache dir (restcli.locations)."""
-    from ..locations import cache_dir
-
-    return cache_dir() / "cognito"
+    return locations.cache_dir() / "cognito"
 
 
 class Cache:
@@ -69,7 +70,7 @@ class Cache:
         path = self.path(key)
         self.ensure_dir()
         record = {"format": FORMAT, "key": list(key), **data}
-        from ..atomic import replacing
+        from ..atomic import replacing  # only a write needs it (start-up)
 
         with replacing(path, 0o600) as f:
             f.write(json.dumps(record, indent=1, sort_keys=True).encode("utf-8"))
@@ -84,9 +85,7 @@ class Cache:
 
     @contextmanager
     def lock(self, key: tuple[str, ...]) -> Iterator[None]:
-        from filelock import FileLock, Timeout
-
-        from ..errors import CredentialsError
+        from filelock import FileLock, Timeout  # only a refresh locks (start-up)
 
         self.ensure_dir()
         path = self.path(key)
@@ -110,8 +109,6 @@ class Cache:
             try:
                 d.mkdir(mode=0o700, parents=True, exist_ok=True)
             except OSError as e:
-                from ..errors import CredentialsError
-
                 raise CredentialsError(f"cannot create the token cache {d}: {e.strerror}") from None
         for d in (self.root.parent, self.root):
             try:

@@ -14,20 +14,23 @@ CREDENTIALS_MARGIN seconds before they expire. A token handed in from outside
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable
-from datetime import UTC
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from ..aws.credentials import Frozen
 from ..errors import ConfigError, CredentialsError
 from ..params import Settings
+from ..secrets import Redactor
 from . import awsjson, claims, endpoints
+from .account import Account, injected_token
+from .cache import Cache
 from .keys import USER_POOL
 
 if TYPE_CHECKING:
     from ..config import Profile
-    from ..secrets import Redactor
-    from .account import Account
 
 TARGET = "AWSCognitoIdentityService."
 # Refetch this long before expiry. Cognito's credentials last an hour; moto's 90 s (a
@@ -37,8 +40,6 @@ GUEST = "guest"
 
 
 def pool_region(identity_pool_id: str) -> str:
-    import re
-
     m = re.match(r"^([a-z]{2}(?:-[a-z]+)+-\d+):", identity_pool_id or "")
     if not m:
         raise ConfigError(
@@ -63,8 +64,6 @@ def _settings(profile: Profile, redactor: Redactor, warn=None) -> Settings:
 
 
 def _account(profile: Profile, redactor: Redactor, warn, offline: bool = False) -> Account:
-    from .account import Account
-
     settings = _settings(profile, redactor, warn)
     settings.offline = offline
     return Account(settings, warn=warn)
@@ -78,8 +77,6 @@ def login_for(
     profile: Profile, redactor: Redactor, warn=None, offline: bool = False
 ) -> Login | None:
     """The signed-in user's Login, or None for the unauthenticated (guest) role."""
-    from .account import injected_token
-
     # identity_pool_id and guest are read from the profile's values, not the cognito
     # mode's Settings: they may be declared by the iam mode.
     if profile.values.get("guest") or not (
@@ -131,9 +128,6 @@ def credentials(
     `guest` (the profile key, or --guest for one call) forces the unauthenticated role.
     `offline` (--offline, --curl): cached credentials as they are, no connection.
     """
-    from ..secrets import Redactor
-    from .cache import Cache
-
     redactor = redactor if redactor is not None else Redactor()
     warn = warn or _settings(profile, redactor).warn  # no warner given: warnings are dropped
     pool = profile.values.get("identity_pool_id")
@@ -246,8 +240,6 @@ def _epoch(value: Any) -> float:
     if isinstance(value, (int, float)):
         return float(value)
     if isinstance(value, str):
-        from datetime import datetime
-
         try:
             when = datetime.fromisoformat(value.replace("Z", "+00:00"))
         except ValueError:
@@ -288,8 +280,6 @@ class IdentityPoolSource:
 
     def __init__(self, profile: Profile, redactor: Redactor | None = None,
                  warn: Callable[[str], None] | None = None, offline: bool = False):
-        from ..secrets import Redactor
-
         self.profile = profile
         self.redactor = redactor if redactor is not None else Redactor()
         # The application's warner: stderr, scrubbed of every secret this run has resolved.
@@ -300,8 +290,6 @@ class IdentityPoolSource:
         self._creds = credentials(profile, self.redactor, self.warn, offline)
 
     def get(self):
-        from ..aws.credentials import Frozen
-
         if self._creds[3] - time.time() <= CREDENTIALS_MARGIN / 2:
             self._creds = credentials(self.profile, self.redactor, self.warn, self.offline)
         access_key, secret_key, token, _ = self._creds

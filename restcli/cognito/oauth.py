@@ -6,7 +6,11 @@ secret as HTTP Basic, and the scopes; the answer holds an access token only.
 
 from __future__ import annotations
 
+import json
+from urllib.parse import urlsplit
+
 from .. import __version__
+from ..errors import ConfigError
 from .awsjson import CONNECT_TIMEOUT, READ_TIMEOUT, AwsError, bounded_post
 
 # The client secret goes in the request: plain http only to this machine (a local stub).
@@ -23,15 +27,11 @@ def token_url(domain: str, where: str = "key 'domain'") -> str:
     if lower.startswith("https://"):
         base = domain
     elif lower.startswith("http://"):
-        from urllib.parse import urlsplit
-
         try:
             host = urlsplit(domain).hostname
         except ValueError:
             host = None
         if host not in LOOPBACK_HOSTS:
-            from ..errors import ConfigError
-
             raise ConfigError(
                 f"domain {domain!r} is plain http: the client secret would travel in clear "
                 f"text ({where}); http:// is allowed only for 127.0.0.1, ::1 and localhost",
@@ -49,7 +49,6 @@ def client_credentials(
 ) -> dict:
     """{"access_token", "expires_in", "token_type"}, or AwsError(error, description)."""
     url = token_url(domain, where)  # before anything is sent
-    import json
 
     data = {"grant_type": "client_credentials"}
     if scopes:

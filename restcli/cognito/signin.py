@@ -67,7 +67,7 @@ def sign_in(
 
 
 def _srp(pool: UserPool, username: str, password: str) -> tuple[dict, str]:
-    from pycognito.aws_srp import AWSSRP
+    from pycognito.aws_srp import AWSSRP  # pycognito only for SRP sign-in (start-up)
 
     srp = AWSSRP(
         username=username,

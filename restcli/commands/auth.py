@@ -8,24 +8,28 @@ rather than waiting for input that will never come.
 from __future__ import annotations
 
 import time
-from datetime import UTC
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
+from .. import auth as auth_modes
+from ..auth import cognito
+from ..cognito import awsjson, claims, identity
+from ..cognito.account import Account, injected_token
+from ..cognito.awsjson import AwsError, transport_detail
+from ..cognito.signin import MFA_CHALLENGES, sign_in
 from ..errors import CredentialsError, UsageError
+from ..params import Settings
 from ..record import record
+from ..secrets import is_reference
+from .document import print_document
 
 if TYPE_CHECKING:
     from ..app import App
-    from ..cognito.account import Account
 
 REVOKE_TIMEOUT = (3.0, 5.0)
 
 
 def account_for(app: App, name: str, username: str | None = None) -> Account:
-    from ..auth import cognito
-    from ..cognito.account import Account
-    from ..params import Settings
-
     profile = app.config.profile(name)
     return Account(Settings(profile, cognito.MODE, app.redactor), warn=app.warn, username=username)
 
@@ -59,7 +63,6 @@ class Answers:
     def mfa_code(self, challenge: str, parameters: dict) -> str:
         if self.mfa_code_given:
             return self.mfa_code_given
-        from ..cognito.signin import MFA_CHALLENGES
 
         via = MFA_CHALLENGES.get(challenge, challenge)
         if not self.app.interactive:
@@ -105,9 +108,6 @@ def login(
     new_password_stdin: bool,
     mfa_code: str | None,
 ) -> None:
-    from ..cognito.awsjson import AwsError
-    from ..cognito.signin import sign_in
-
     account = account_for(app, name, username)
     if account.machine:
         tokens = account.store_client_credentials()
@@ -132,11 +132,9 @@ def login(
     except CredentialsError:
         raise
     except Exception as e:  # noqa: BLE001 - network trouble talking to Cognito
-        from ..cognito.awsjson import unreachable
 
-        raise unreachable(e, f"sign in for profile {name!r}") from None
+        raise awsjson.unreachable(e, f"sign in for profile {name!r}") from None
     tokens = account.store_login(result, user)
-    from ..cognito import claims
 
     who = claims.read(tokens.id_token).get("cognito:username") or user
     app.note(f"signed in to profile {name!r} as {who}; tokens cached in {account.cache_path()}")
@@ -206,8 +204,6 @@ def _refused(e, profile: str, flow: str) -> CredentialsError:
 
 # -- logout --------------------------------------------------------------------------
 def logout(app: App, name: str, everywhere: bool = False) -> None:
-    from ..cognito.awsjson import AwsError
-
     account = account_for(app, name)
     tokens = account.cached()
     if tokens is None:
@@ -227,14 +223,12 @@ def logout(app: App, name: str, everywhere: bool = False) -> None:
                 "removed the cached tokens anyway"
             )
         except Exception as e:  # noqa: BLE001 - offline: still forget the tokens
-            from ..cognito.awsjson import transport_detail
 
             app.warn(
                 f"could not reach Cognito ({transport_detail(e)}); removed the cached tokens "
                 "anyway"
             )
     account.forget()
-    from ..cognito import identity
 
     identity.forget(account, tokens.id_token)
     app.note(f"signed out of profile {name!r}")
@@ -243,9 +237,6 @@ def logout(app: App, name: str, everywhere: bool = False) -> None:
 # -- status --------------------------------------------------------------------------
 def status(app: App, name: str, as_json: bool = False) -> None:
     """`as_json`: the same lines as one JSON object, keys in snake_case ("signed_in_as")."""
-    from ..cognito import claims
-    from ..cognito.account import injected_token
-
     profile = app.config.profile(name)
     if not _signs_in(profile):
         _mode_status(app, profile, as_json)
@@ -292,10 +283,6 @@ def _signs_in(profile) -> bool:
 
 def _mode_status(app: App, profile, as_json: bool = False) -> None:
     """What a non-Cognito mode is and where its credentials come from; never a secret."""
-    from .. import auth as auth_modes
-    from ..params import Settings
-    from ..secrets import is_reference
-
     mode = auth_modes.get(profile.mode)
     lines = [("profile", profile.name), ("auth", f"{mode.name} ({mode.summary})")]
     for param in mode.params:
@@ -313,9 +300,6 @@ def _mode_status(app: App, profile, as_json: bool = False) -> None:
 
 
 def _mode_token(app: App, profile, use: str | None) -> None:
-    from .. import auth as auth_modes
-    from ..params import Settings
-
     mode = auth_modes.get(profile.mode)
     if not mode.prints_token:
         raise UsageError(
@@ -359,8 +343,6 @@ def _expiry(tokens, used_claims: dict) -> str:
 
 
 def _when(epoch: float) -> str:
-    from datetime import datetime
-
     stamp = datetime.fromtimestamp(epoch, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     left = epoch - time.time()
     if left >= 0:
@@ -382,8 +364,6 @@ def _clock(epoch: float) -> str:
 
 
 def _identity_id(account: Account) -> str:
-    from ..cognito import identity
-
     if not account.settings.profile.values.get("identity_pool_id"):
         return "(no identity_pool_id in the profile)"
     return identity.cached_identity_id(account) or "(none yet: made by the first iam call)"
@@ -393,8 +373,6 @@ def _print(app: App, lines: list[tuple[str, str]], as_json: bool = False) -> Non
     """`key: value` lines on stdout (or one JSON object), scrubbed of every secret this run
     has resolved."""
     if as_json:
-        from .document import print_document
-
         print_document(app, {key.replace(" ", "_"): value for key, value in lines})
         return
     width = max(len(k) for k, _ in lines) + 1
@@ -405,8 +383,6 @@ def _print(app: App, lines: list[tuple[str, str]], as_json: bool = False) -> Non
 
 # -- token ---------------------------------------------------------------------------
 def token(app: App, name: str, use: str | None) -> None:
-    from ..cognito.account import injected_token
-
     profile = app.config.profile(name)
     if not _signs_in(profile):
         _mode_token(app, profile, use)

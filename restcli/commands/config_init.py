@@ -13,7 +13,11 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from .. import auth as auth_modes
+from ..config import all_params
 from ..errors import ConfigError, UsageError
+from ..secrets import is_reference
+from .profiles_edit import add
 
 if TYPE_CHECKING:
     from ..app import App
@@ -47,11 +51,6 @@ NO_TERMINAL_HINT = (
 
 
 def init(app: App, print_only: bool) -> None:
-    from .. import auth as auth_modes
-    from ..config import all_params
-    from ..secrets import is_reference
-    from .profiles_edit import add
-
     if print_only:
         app.out.write(STARTER)
         app.out.flush()

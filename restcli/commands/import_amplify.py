@@ -10,8 +10,13 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..config import Validator, all_params
 from ..errors import ConfigError, UsageError
+from ..hosts import escaped
+from ..output import print_table
 from ..record import Factory, record
+from .document import print_document
+from .profiles_edit import edit
 
 if TYPE_CHECKING:
     from ..app import App
@@ -182,9 +187,6 @@ def _native(data: dict) -> list[Found]:
 
 def check(path: Path, planned: dict[str, dict[str, Any]]) -> None:
     """Refuse (exit 8) a value that would decide a host badly, before anything is shown."""
-    from ..config import Validator, all_params
-    from ..hosts import escaped
-
     params = all_params()
     problems = []
     endpoints = Validator({}, "", path)
@@ -297,8 +299,6 @@ def run(
 ) -> None:
     """`as_json`: the plan as one JSON document ({"file", "profiles": [...]}) instead of a
     table; with --dry-run nothing else happens."""
-    from .profiles_edit import edit
-
     found = read(path, custom_key)
     planned = {prefix + f.name: f.profile() for f in found}
     check(path, planned)
@@ -314,15 +314,11 @@ def run(
         rows.append((name, table["endpoint"], table["auth"], table.get("region", ""),
                      table.get("domain", ""), action))
     if as_json:
-        from .document import print_document
-
         print_document(app, {"file": str(path), "config": str(app.config_path), "profiles": [
             {"name": name, "action": action.split(" ")[0], "settings": planned[name]}
             for name, *_, action in rows
         ]})
     else:
-        from ..output import print_table
-
         print_table(app, ("profile", "endpoint", "auth", "region", "domain", "action"), rows)
     if dry_run:
         return

@@ -14,7 +14,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..atomic import replacing
+from ..config import all_params, problems_of
 from ..errors import ConfigError, UsageError
+from ..http import SENSITIVE_HEADERS
+from ..secrets import is_reference
 
 if TYPE_CHECKING:
     from ..app import App
@@ -29,6 +33,7 @@ def target_of(path: Path) -> Path:
 
 def edit(app: App, change: Callable[[Any], str]) -> None:
     """Apply change(doc) -> summary to the file; nothing is written unless the result is valid."""
+    # filelock only when a file is edited (start-up)
     from filelock import Timeout
 
     path = target_of(app.config_path)
@@ -48,6 +53,7 @@ def edit(app: App, change: Callable[[Any], str]) -> None:
 
 
 def _lock(path: Path):
+    # filelock only when a file is edited (start-up)
     from filelock import FileLock
 
     lock_path = Path(f"{path}.lock")
@@ -61,10 +67,9 @@ def _lock(path: Path):
 
 
 def _edit_locked(app: App, path: Path, change: Callable[[Any], str]) -> str:
+    # tomlkit only to edit the file, keeping its comments (start-up)
     import tomlkit
     from tomlkit.exceptions import TOMLKitError
-
-    from ..config import problems_of
 
     try:
         text = path.read_text(encoding="utf-8")
@@ -123,8 +128,6 @@ def _check_writable(path: Path) -> None:
 
 
 def _write(path: Path, text: str, previous: str | None) -> None:
-    from ..atomic import replacing
-
     mode = stat.S_IMODE(path.stat().st_mode) if previous is not None else 0o600
     writes = [(path, text)]
     if previous is not None:
@@ -137,6 +140,7 @@ def _write(path: Path, text: str, previous: str | None) -> None:
 def put(table: Any, key: str, value: Any) -> None:
     """Set a key in place; a new key goes after the table's last key, before its trailing
     comments and sub-tables (tomlkit would append it after them)."""
+    # tomlkit only to edit the file, keeping its comments (start-up)
     from tomlkit.items import AoT, InlineTable, Table
 
     if key in table or isinstance(table, InlineTable) or not hasattr(table, "value"):
@@ -154,6 +158,7 @@ def put(table: Any, key: str, value: Any) -> None:
 
 
 def _profiles(doc: Any) -> Any:
+    # tomlkit only to edit the file, keeping its comments (start-up)
     import tomlkit
 
     if "profiles" not in doc:
@@ -167,6 +172,7 @@ def _profiles(doc: Any) -> Any:
 def _existing(doc: dict, name: str) -> dict:
     profiles = _profiles(doc)
     if name not in profiles:
+        # difflib only to suggest a name (start-up)
         import difflib
 
         close = difflib.get_close_matches(name, list(profiles), n=1)
@@ -179,10 +185,6 @@ def _existing(doc: dict, name: str) -> dict:
 
 def typed_value(key: str, raw: str, literal: bool) -> Any:
     """A command-line string as the type the key declares; literal secrets need --literal."""
-    from ..config import all_params
-    from ..http import SENSITIVE_HEADERS
-    from ..secrets import is_reference
-
     if key.startswith("headers."):
         header = key.split(".", 1)[1]
         if header.lower() in SENSITIVE_HEADERS and not is_reference(raw) and not literal:
@@ -215,6 +217,7 @@ def _literal_refused(key: str) -> tuple[str, str]:
 
 
 def _assign(table: Any, key: str, value: Any) -> None:
+    # tomlkit only to edit the file, keeping its comments (start-up)
     import tomlkit
 
     if key.startswith("headers."):
@@ -235,6 +238,7 @@ def add(app: App, name: str, endpoint: str, mode: str | None, sets: list[str], l
         profiles = _profiles(doc)
         if name in profiles:
             raise ConfigError(f"profile {name!r} exists", hint=f"restcli profiles set {name} KEY VALUE")
+        # tomlkit only to edit the file, keeping its comments (start-up)
         import tomlkit
 
         table = tomlkit.table()
@@ -251,6 +255,7 @@ def add(app: App, name: str, endpoint: str, mode: str | None, sets: list[str], l
 
 def _rename_in_place(profiles: Any, old: str, new: str) -> None:
     """Rename a profile where it stands: its header (and its sub-tables') change, no more."""
+    # tomlkit only to edit the file, keeping its comments (start-up)
     from tomlkit.items import SingleKey, Table
 
     container = profiles.value
@@ -282,6 +287,7 @@ def _last_part(dotted: str) -> str:
 
 
 def _rename_tables(table: Any, old_prefix: str, new_prefix: str) -> None:
+    # tomlkit only to edit the file, keeping its comments (start-up)
     from tomlkit.items import Table
 
     if isinstance(table, Table) and table.display_name and table.display_name.startswith(old_prefix):
@@ -330,6 +336,7 @@ def unset_key(app: App, name: str, key: str) -> None:
 
 def remove(app: App, name: str) -> None:
     def change(doc: dict) -> str:
+        # tomlkit only to edit the file, keeping its comments (start-up)
         import tomlkit
 
         _existing(doc, name)

@@ -10,6 +10,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from .. import auth
+from ..config import COMMON, NO_FILE_HINT, all_params
+from ..errors import ConfigError
+from ..http import SENSITIVE_HEADERS
+from ..params import Param
 from ..secrets import is_reference, mask
 
 if TYPE_CHECKING:
@@ -17,9 +22,6 @@ if TYPE_CHECKING:
 
 
 def _require_file(app: App) -> None:
-    from ..config import NO_FILE_HINT
-    from ..errors import ConfigError
-
     if not app.config.exists:
         raise ConfigError(
             f"no config file at {app.config_path}",
@@ -31,12 +33,12 @@ def list_profiles(app: App, as_json: bool = False) -> None:
     _require_file(app)
     profiles = app.config.profiles.values()
     if as_json:
-        from .document import print_document
+        from .document import print_document  # only for --json (start-up)
 
         print_document(app, [{"name": p.name, "endpoint": p.endpoint, "auth": p.mode}
                              for p in profiles])
         return
-    from ..output import print_table
+    from ..output import print_table  # only for the table; `profiles show` needs none (start-up)
 
     print_table(app, ("profile", "endpoint", "auth"), [(p.name, p.endpoint, p.mode) for p in profiles])
 
@@ -54,11 +56,6 @@ def shown(value: Any, secret: bool) -> str:
 
 
 def show_profile(app: App, name: str, as_json: bool = False) -> None:
-    from .. import auth
-    from ..config import COMMON, all_params
-    from ..http import SENSITIVE_HEADERS
-    from ..params import Param
-
     _require_file(app)
     profile = app.config.profile(name)
     params: dict[str, Param] = all_params()
@@ -80,7 +77,7 @@ def show_profile(app: App, name: str, as_json: bool = False) -> None:
         rows.append((f"headers.{h.name}", shown(h.value, secret), h.source))
         headers[h.name] = {"value": shown(h.value, secret), "source": h.source}
     if as_json:
-        from .document import print_document
+        from .document import print_document  # only for --json (start-up)
 
         print_document(app, {"name": profile.name, "file": str(profile.file), "auth": profile.mode,
                              "settings": settings, "headers": headers})
@@ -101,8 +98,7 @@ def check(app: App, as_json: bool = False) -> None:
     config = app.config
     n = len(config.profiles)
     if as_json:
-        from ..errors import ConfigError
-        from .document import print_document
+        from .document import print_document  # only for --json (start-up)
 
         problems = [p for scope in config.problems.values() for p in scope]
         print_document(app, {"path": str(config.path), "valid": not problems,
@@ -118,7 +114,7 @@ def check(app: App, as_json: bool = False) -> None:
 
 def path(app: App, as_json: bool = False) -> None:
     if as_json:
-        from .document import print_document
+        from .document import print_document  # only for --json (start-up)
 
         print_document(app, {"path": str(app.config_path), "exists": app.config_path.exists()})
         return

@@ -14,6 +14,8 @@ import threading
 from typing import TYPE_CHECKING, Any
 
 from .. import auth as auth_modes
+from ..auth.iam import SigV4Auth
+from ..aws import credentials
 from ..client import tls_verify
 from ..errors import UsageError
 from ..runner.api import Redactor, RunOptions, Transport, run_files, typed_value
@@ -57,9 +59,6 @@ class ProfileAuth:
 
     def sigv4_auth(self, spec: str):
         """`aws-sigv4: aws:amz:REGION:SERVICE`, signed with restcli's AWS credential chain."""
-        from ..auth.iam import SigV4Auth
-        from ..aws import credentials
-
         m = _SIGV4.fullmatch(spec.strip())
         if not m:
             raise UsageError(f"aws-sigv4 {spec!r}: expected aws:amz:REGION:SERVICE")

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import requests
 
+from restcli import __version__
 from restcli.runner import options as opts
 from restcli.runner.build import build_request
 from restcli.runner.check import Checker
@@ -85,8 +86,6 @@ class RunContext:
 
 def new_session(adapter: requests.adapters.HTTPAdapter) -> requests.Session:
     """A session of Hurl's manners: no proxies or .netrc from the environment, one pool."""
-    from restcli import __version__
-
     session = requests.Session()
     session.trust_env = False
     session.headers.clear()

@@ -9,6 +9,7 @@ import json
 import re
 from collections.abc import Mapping
 from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 from restcli.runner import jsonpath
@@ -147,8 +148,6 @@ def _as_date(value, name: str) -> datetime:
     if isinstance(value, datetime):
         return value
     if isinstance(value, str):
-        from email.utils import parsedate_to_datetime
-
         try:
             return parsedate_to_datetime(value)  # Set-Cookie Expires, Date headers
         except (TypeError, ValueError):

@@ -11,6 +11,7 @@ import re
 
 from restcli.runner import options as opts
 from restcli.runner.errors import HurlError, unsupported
+from restcli.runner.jsonpath import compile_path
 from restcli.runner.nodes import (
     Assert,
     Body,
@@ -471,7 +472,6 @@ def check_jsonpath(arg: Template, cur: Cursor, at: int) -> None:
     """A literal JSONPath is compiled now, so a typo is a parse error with its position."""
     if not arg.is_literal:
         return
-    from restcli.runner.jsonpath import compile_path
 
     try:
         compile_path(arg.literal())

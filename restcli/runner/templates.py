@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Mapping
 from datetime import UTC, datetime
@@ -43,8 +44,6 @@ def render(tpl: Template, variables: Mapping[str, object]) -> str:
 
 def render_json(parts: tuple, variables: Mapping[str, object]) -> str:
     """A JSON body's text: a placeholder in a string is JSON-escaped, a bare one is a value."""
-    import json
-
     out: list[str] = []
     for part in parts:
         if isinstance(part, str):
