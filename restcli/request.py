@@ -21,6 +21,7 @@ from urllib.parse import quote, urlsplit, urlunsplit
 from .errors import CredentialsError, UsageError
 from .http import SENSITIVE_HEADERS, valid_header_name
 from .record import Factory, record
+from .secrets import resolve, run_command
 
 # Characters allowed unescaped in a path (RFC 3986 pchar and "/"); "%" is handled apart.
 _PATH_SAFE = "/:@!$&'()*+,;=-._~"
@@ -353,8 +354,6 @@ def add_query(url: str, pairs: list[tuple[str, str]]) -> str:
 
 def run_headers_command(cmd: str, where: str) -> list[tuple[str, str]]:
     """Amplify's `headers: async () => ({...})`, as a program printing `Name: value` lines."""
-    from .secrets import run_command
-
     headers = []
     for line in run_command(cmd, where).splitlines():
         if not line.strip():
@@ -448,8 +447,6 @@ def build(
     A header typed more than once is sent once with its values joined by ", " ("; " for
     Cookie), as RFC 9110 5.3 allows; SigV4 signs that one line.
     """
-    from .secrets import resolve
-
     spec = RequestSpec(method=method.upper(), url=url)
     spec.headers["user-agent"] = ("User-Agent", user_agent, False)
     for h in profile.headers:

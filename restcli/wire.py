@@ -22,7 +22,8 @@ if TYPE_CHECKING:
 def wire_head(prep: Any, sink: Callable[[bytes], None] | None = None) -> bytes:
     """The request head as sent. With a sink, every write goes to it as made, the head
     first, then the body as it is read (a file is streamed, never held in memory)."""
-    from urllib3.connection import HTTPConnection  # loaded with requests already
+    # urllib3 is loaded with requests on a call's path, not before (start-up)
+    from urllib3.connection import HTTPConnection
 
     parts = urlsplit(prep.url)
     sent: list[bytes] = []
