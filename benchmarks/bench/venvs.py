@@ -124,6 +124,10 @@ def build_normal_install(cache: Path, log, source: Path = REPO) -> Path:
         subprocess.run([str(venv_python(venv)), *PIP_Q, "-c", str(cache / "constraints.txt"), str(wheel)],
                        check=True)
         marker.write_text(pins)
+    # A dependency the wheel gained since the venv was made is installed (pinned); then the
+    # wheel itself replaces the last one.
+    subprocess.run([str(venv_python(venv)), *PIP_Q, "-c", str(cache / "constraints.txt"), str(wheel)],
+                   check=True)
     subprocess.run([str(venv_python(venv)), *PIP_Q, "--force-reinstall", "--no-deps", str(wheel)], check=True)
     return venv
 
