@@ -75,3 +75,18 @@ def test_verbose_names_the_mode_or_says_no_credentials_go(cli, profiles, gateway
     assert "auth none: no credentials are sent" in r.stderr
     r = cli("get", f"{other_gateway.url}/open/x", "-v")
     assert "no credentials:" in r.stderr and "under no profile's endpoint" in r.stderr
+
+
+def test_download_shows_percentage_and_ends_with_a_summary(terminal, profiles, tmp_path):
+    target = tmp_path / "big.bin"
+    r = terminal("get", "open", "/bytes", "n==3000000", "-o", target, stdout_tty=False)
+    assert r.code == 0, r.stderr
+    assert target.stat().st_size == 3_000_000
+    assert "%" in r.stderr  # the bar knew the size
+    summary = [line for line in r.stderr.splitlines() if "saved 200 response body" in line]
+    assert summary and "3.0 MB in " in summary[-1] and "/s)" in summary[-1]
+
+
+def test_silent_download_says_nothing(terminal, profiles, tmp_path):
+    r = terminal("get", "open", "/bytes", "n==1000", "-o", tmp_path / "f", "-s", stdout_tty=False)
+    assert r.code == 0 and r.stderr == ""
