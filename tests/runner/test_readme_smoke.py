@@ -42,3 +42,20 @@ def test_readme_smoke_test_runs_as_written(cli, stdin, cognito_config, pool, jwt
     assert all(rec.header("authorization") for rec in orders)
     report = ET.parse(tmp_path / "smoke.xml").getroot()
     assert len(report.findall(".//testcase")) == 1 and not report.findall(".//failure")
+
+
+def test_jobs_share_one_signed_in_token_cache(cli, stdin, cognito_config, pool, jwt_gateway, moto,
+                                              tmp_path):
+    cognito_config(pool, f"{jwt_gateway.url}/jwt/id", name="shop")  # alice is in every pool
+    stdin(PASSWORD + "\n")
+    assert cli("login", "shop", "--username", "alice", "--password-stdin").code == 0
+    moto.clear()
+    files = []
+    for i in range(4):
+        path = tmp_path / f"f{i}.hurl"
+        path.write_text(f"GET {{{{endpoint}}}}/job/{i}\nHTTP 200\n")
+        files.append(path)
+    r = cli("run", "--test", "--jobs", "4", *files, "--profile", "shop")
+    assert r.code == 0, r.stderr
+    assert len([rec for rec in jwt_gateway.received if "/job/" in rec.path]) == 4
+    assert moto.count("InitiateAuth") == 0  # the cached token served every file
