@@ -5,10 +5,10 @@ from __future__ import annotations
 import base64
 import uuid
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
+from restcli.record import Factory, record
 from restcli.runner.errors import runtime_error
 from restcli.runner.files import MultipartStream, content_type_for, resolve_under
 from restcli.runner.nodes import (
@@ -26,7 +26,7 @@ from restcli.runner.templates import render, render_json
 _TEXT_TYPES = {"json": "application/json", "xml": "application/xml"}
 
 
-@dataclass
+@record
 class RequestSpec:
     method: str
     url: str
@@ -34,7 +34,7 @@ class RequestSpec:
     pos: Pos
     # A new body for each attempt (retries and redirects send it again); None: no body.
     body_factory: Callable[[], object] | None = None
-    cookies: list[tuple[str, str]] = field(default_factory=list)
+    cookies: list[tuple[str, str]] = Factory(list)
 
     def has_header(self, name: str) -> bool:
         return any(k.lower() == name.lower() for k, _ in self.headers)

@@ -8,8 +8,7 @@ described).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
+from restcli.record import Factory, record
 from restcli.runner.nodes import Pos
 
 PARSE = "parse"
@@ -19,7 +18,7 @@ ASSERT = "assert"
 NOT_SUPPORTED = "not supported by restcli"
 
 
-@dataclass
+@record
 class HurlError(Exception):
     """An error at a position; `expected`/`actual` are shown for assert failures."""
 
@@ -30,7 +29,7 @@ class HurlError(Exception):
     actual: str | None = None
     filename: str = ""
     source_line: str = ""
-    notes: list[str] = field(default_factory=list)
+    notes: list[str] = Factory(list)
 
     def __post_init__(self) -> None:
         Exception.__init__(self, self.message)

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import requests
 
 from restcli import __version__
+from restcli.record import Factory, record
 from restcli.runner import options as opts
 from restcli.runner.build import build_request
 from restcli.runner.check import Checker
@@ -27,7 +27,7 @@ from restcli.runner.templates import render
 from restcli.runner.values import typed_value
 
 
-@dataclass
+@record
 class RunOptions:
     """Run-wide settings (the command line); an entry's [Options] override them."""
 
@@ -54,7 +54,7 @@ class RunOptions:
     report_json: str | None = None
 
 
-@dataclass
+@record
 class EntrySettings:
     """RunOptions with one entry's [Options] applied."""
 
@@ -63,13 +63,13 @@ class EntrySettings:
     repeat: int = 1
     output: str | None = None
     aws_sigv4: str | None = None
-    overrides: dict[str, object] = field(default_factory=dict)
+    overrides: dict[str, object] = Factory(dict)
 
     def get(self, name: str) -> object:
         return self.overrides.get(name, getattr(self.base, name))
 
 
-@dataclass
+@record
 class RunContext:
     """What every file of a run shares."""
 
@@ -203,7 +203,7 @@ class FileRunner:
 
     def send_settings(self, settings: EntrySettings, url: str) -> SendSettings:
         transport = self.ctx.transport_for(url) if self.ctx.transport_for else Transport()
-        transport = replace(transport)
+        transport = transport.replace()
         if settings.get("insecure"):
             transport.verify = False
         elif settings.get("cacert"):

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-import jsonpath_rfc9535
-
 from restcli.runner.values import NOTHING
 
 
 @lru_cache(maxsize=512)
 def compile_path(path: str):
+    # Only a file with a jsonpath query or filter pays for the library (~20 ms: start-up).
+    import jsonpath_rfc9535
+
     try:
         return jsonpath_rfc9535.compile(path)
     except jsonpath_rfc9535.JSONPathError as e:

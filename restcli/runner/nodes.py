@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from restcli.record import Factory, record
 
 
-@dataclass(frozen=True)
+@record
 class Pos:
     """A 1-based line and column, as Hurl reports them."""
 
@@ -16,7 +16,7 @@ class Pos:
         return f"{self.line}:{self.col}"
 
 
-@dataclass(frozen=True)
+@record
 class Expr:
     """`{{name}}` inside a template; `name` may be a function such as newUuid."""
 
@@ -24,7 +24,7 @@ class Expr:
     pos: Pos
 
 
-@dataclass(frozen=True)
+@record
 class Template:
     """Text with `{{...}}` placeholders: literal str parts and Expr parts, in order."""
 
@@ -39,7 +39,7 @@ class Template:
         return "".join(p for p in self.parts if isinstance(p, str))
 
 
-@dataclass(frozen=True)
+@record
 class JsonExpr:
     """A placeholder in a JSON body: inside a string it is escaped, bare it is a JSON value."""
 
@@ -47,7 +47,7 @@ class JsonExpr:
     in_string: bool
 
 
-@dataclass(frozen=True)
+@record
 class Regex:
     """A `/pattern/` literal or a quoted pattern, compiled once at parse time."""
 
@@ -59,14 +59,14 @@ class FileValue(Template):
     """`file,path;` as a predicate value: the bytes are read at run time."""
 
 
-@dataclass(frozen=True)
+@record
 class KeyValue:
     key: Template
     value: Template
     pos: Pos
 
 
-@dataclass(frozen=True)
+@record
 class FilePart:
     """`field: file,path; type` in a multipart section."""
 
@@ -79,13 +79,13 @@ class FilePart:
 # Bodies -------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@record
 class JsonBody:
     parts: tuple[str | JsonExpr, ...]
     pos: Pos
 
 
-@dataclass(frozen=True)
+@record
 class TextBody:
     """A multiline (```) or one-line (`) string; `lang` is the hint after ``` if any."""
 
@@ -94,7 +94,7 @@ class TextBody:
     lang: str | None = None
 
 
-@dataclass(frozen=True)
+@record
 class BytesBody:
     """`base64,...;` or `hex,...;`: decoded at parse time."""
 
@@ -103,7 +103,7 @@ class BytesBody:
     kind: str = "base64"
 
 
-@dataclass(frozen=True)
+@record
 class FileBody:
     filename: Template
     pos: Pos
@@ -115,7 +115,7 @@ Body = JsonBody | TextBody | BytesBody | FileBody
 # Options ------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@record
 class Option:
     """One `[Options]` line; `value` is rendered and checked against the key's kind at run time."""
 
@@ -127,7 +127,7 @@ class Option:
 # Queries, filters, predicates ---------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@record
 class Query:
     """`kind` is status, header, jsonpath...; `arg` the quoted argument or regex, if any."""
 
@@ -136,14 +136,14 @@ class Query:
     pos: Pos
 
 
-@dataclass(frozen=True)
+@record
 class Filter:
     name: str
     args: tuple[object, ...]
     pos: Pos
 
 
-@dataclass(frozen=True)
+@record
 class Predicate:
     """`func` is the canonical name (==, !=, >, startsWith, exists...); `value` its operand."""
 
@@ -154,7 +154,7 @@ class Predicate:
     value_pos: Pos | None = None
 
 
-@dataclass(frozen=True)
+@record
 class Capture:
     name: Template
     query: Query
@@ -163,7 +163,7 @@ class Capture:
     pos: Pos
 
 
-@dataclass(frozen=True)
+@record
 class Assert:
     query: Query
     filters: tuple[Filter, ...]
@@ -174,41 +174,41 @@ class Assert:
 # Entries ------------------------------------------------------------------------------
 
 
-@dataclass
+@record
 class Request:
     method: str
     url: Template
     pos: Pos
-    headers: list[KeyValue] = field(default_factory=list)
-    query: list[KeyValue] = field(default_factory=list)
-    form: list[KeyValue] = field(default_factory=list)
-    multipart: list[KeyValue | FilePart] = field(default_factory=list)
-    cookies: list[KeyValue] = field(default_factory=list)
+    headers: list[KeyValue] = Factory(list)
+    query: list[KeyValue] = Factory(list)
+    form: list[KeyValue] = Factory(list)
+    multipart: list[KeyValue | FilePart] = Factory(list)
+    cookies: list[KeyValue] = Factory(list)
     basic_auth: KeyValue | None = None
-    options: list[Option] = field(default_factory=list)
+    options: list[Option] = Factory(list)
     body: Body | None = None
 
 
-@dataclass
+@record
 class Response:
     version: str  # "HTTP", "HTTP/1.0", "HTTP/1.1", "HTTP/2", "HTTP/3" or "HTTP/*"
     status: int | None  # None for `*`
     pos: Pos
     status_pos: Pos
-    headers: list[KeyValue] = field(default_factory=list)
-    captures: list[Capture] = field(default_factory=list)
-    asserts: list[Assert] = field(default_factory=list)
+    headers: list[KeyValue] = Factory(list)
+    captures: list[Capture] = Factory(list)
+    asserts: list[Assert] = Factory(list)
     body: Body | None = None
 
 
-@dataclass
+@record
 class Entry:
     index: int  # 1-based, as --from-entry/--to-entry count
     request: Request
     response: Response | None = None
 
 
-@dataclass
+@record
 class HurlFile:
     filename: str
     source: str

@@ -7,7 +7,6 @@ log or a report file.
 from __future__ import annotations
 
 import json
-import xml.etree.ElementTree as ET
 from collections.abc import Callable, Sequence
 
 from restcli.runner.errors import render
@@ -49,6 +48,9 @@ def summary(results: Sequence[FileResult], duration_ms: int) -> str:
 
 def junit_xml(results: Sequence[FileResult], redact: Redact, duration_ms: int = 0) -> str:
     """One testcase per file; assert failures are <failure>, parse/runtime errors <error>."""
+    # Only a run asked for a JUnit report loads the XML writer (start-up).
+    import xml.etree.ElementTree as ET
+
     suites = ET.Element("testsuites")
     failures = sum(1 for r in results if r.worst == "assert")
     errors = sum(1 for r in results if r.worst in ("parse", "runtime"))

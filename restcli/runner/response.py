@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
 
+from restcli.record import Factory, record
 from restcli.runner.values import NOTHING
 
 
-@dataclass
+@record
 class Call:
     method: str
     url: str  # the final URL, after redirects
@@ -18,10 +18,10 @@ class Call:
     headers: list[tuple[str, str]]
     body: bytes
     duration_ms: int
-    request_headers: list[tuple[str, str]] = field(default_factory=list)
+    request_headers: list[tuple[str, str]] = Factory(list)
     certificate: dict | None = None
-    redirects: list[str] = field(default_factory=list)
-    _json: object = field(default=NOTHING, repr=False)
+    redirects: list[str] = Factory(list)
+    _json: object = NOTHING  # parsed once, on first use
 
     def header_values(self, name: str) -> list[str]:
         low = name.lower()

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
+from restcli.record import Factory, record
 from restcli.runner.errors import ASSERT, PARSE, RUNTIME, HurlError
 from restcli.runner.nodes import Pos
 from restcli.runner.response import Call
 
 
-@dataclass
+@record
 class AssertResult:
     pos: Pos
     ok: bool
@@ -18,14 +17,14 @@ class AssertResult:
     actual: str | None = None
 
 
-@dataclass
+@record
 class EntryResult:
     index: int
     pos: Pos
-    calls: list[Call] = field(default_factory=list)
-    asserts: list[AssertResult] = field(default_factory=list)
-    errors: list[HurlError] = field(default_factory=list)
-    captures: dict[str, object] = field(default_factory=dict)
+    calls: list[Call] = Factory(list)
+    asserts: list[AssertResult] = Factory(list)
+    errors: list[HurlError] = Factory(list)
+    captures: dict[str, object] = Factory(dict)
     skipped: bool = False
     attempts: int = 0
     duration_ms: int = 0
@@ -35,11 +34,11 @@ class EntryResult:
         return not self.errors
 
 
-@dataclass
+@record
 class FileResult:
     filename: str
-    entries: list[EntryResult] = field(default_factory=list)
-    errors: list[HurlError] = field(default_factory=list)  # parse error, or entries' errors
+    entries: list[EntryResult] = Factory(list)
+    errors: list[HurlError] = Factory(list)  # parse error, or entries' errors
     duration_ms: int = 0
     source: str = ""
 

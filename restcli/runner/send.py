@@ -11,12 +11,12 @@ from __future__ import annotations
 import ssl
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from urllib.parse import urljoin, urlsplit
 
 import requests
 
+from restcli.record import record
 from restcli.runner.build import RequestSpec
 from restcli.runner.errors import runtime_error
 from restcli.runner.response import Call
@@ -31,7 +31,7 @@ SENSITIVE_HEADERS = frozenset({
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 
 
-@dataclass
+@record
 class Transport:
     """TLS and timeout settings for a URL, from the caller's hook (then [Options])."""
 
@@ -40,7 +40,7 @@ class Transport:
     timeout: float = DEFAULT_TIMEOUT  # seconds for connecting and for each read
 
 
-@dataclass
+@record
 class SendSettings:
     transport: Transport
     location: bool = False
