@@ -8,7 +8,7 @@ import traceback
 
 from . import errors
 from .app import App
-from .cli.fast import complete_profiles, hoist_config, parse
+from .cli.fast import complete_profiles, hoist_config, parse, parse_run
 
 
 def main(argv: list[str] | None = None, app: App | None = None) -> int:
@@ -43,6 +43,13 @@ def _run(args: list[str], application: App) -> int:
             application.config_option = parsed.config
             path, items = split_target(parsed.api, parsed.path, parsed.items)
             return call(application, parsed.method, parsed.api, path, items, call_options(parsed.values))
+        run = parse_run(args)
+        if run is not None:
+            # The runner is loaded only for `run` (start-up of other commands).
+            from .commands.run import run_from_values
+
+            application.config_option, files, values = run
+            return run_from_values(application, files, values)
     # Typer and the Typer app only for what the fast parser does not take (start-up).
     from typer.main import get_command
 

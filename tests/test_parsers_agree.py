@@ -80,3 +80,39 @@ def test_fast_parser_and_typer_agree(argv, monkeypatch):
 ])
 def test_lines_the_fast_parser_leaves_to_typer(argv):
     assert fast.parse(argv) is None
+
+
+RUN_CORPUS = [
+    ["run", "smoke.hurl"],
+    ["run", "a.hurl", "b.hurl", "--test", "--profile", "shop", "--profile", "keyed"],
+    ["run", "a.hurl", "--auth", "none", "--variable", "a=1", "--variable", "b=2",
+     "--variables-file", "v.env", "--secret", "pw=x"],
+    ["run", "a.hurl", "--report-junit", "j.xml", "--report-json", "r.json", "--jobs", "4"],
+    ["run", "a.hurl", "--continue-on-error", "--from-entry", "2", "--to-entry", "3", "-L",
+     "--max-redirs", "5", "-k", "--retry", "2", "--retry-interval", "0.5", "--max-time", "9",
+     "-v"],
+    ["--config", "c.toml", "run", "a.hurl", "--jobs=2"],
+]
+
+
+@pytest.mark.parametrize("argv", RUN_CORPUS, ids=" ".join)
+def test_fast_parser_and_typer_agree_on_run(argv, monkeypatch):
+    from typer.main import get_command
+
+    import restcli.commands.run
+    from restcli.app import App
+    from restcli.cli.app import app
+
+    fast_result = fast.parse_run(argv)
+    assert fast_result is not None, "an ordinary run line must not need Typer"
+    seen = []
+
+    def record(application, files, values):
+        seen.append((application.config_option, list(files),
+                     {k: v for k, v in values.items() if v not in (None, False)}))
+        return 0
+
+    monkeypatch.setattr(restcli.commands.run, "run_from_values", record)
+    get_command(app).main(args=list(argv), prog_name="restcli", standalone_mode=False, obj=App())
+    config, files, values = fast_result
+    assert seen == [(config, files, {k: v for k, v in values.items() if v not in (None, False)})]

@@ -11,7 +11,7 @@ from ..app import App
 from ..config import all_params
 from . import auth as cli_auth
 from .args import ProfileName, complete_profile
-from .options import METHODS, OPTIONS, call_options, split_target
+from .options import METHODS, OPTIONS, RUN_OPTIONS, call_options, split_target
 
 app = typer.Typer(
     name="restcli",
@@ -115,11 +115,16 @@ def _request_parameters(with_method: bool) -> list[inspect.Parameter]:
     for name, kind, default, info in arguments:
         params.append(P(name, P.POSITIONAL_OR_KEYWORD, default=P.empty if default is ... else default,
                         annotation=Annotated[kind, info]))
-    for opt in OPTIONS:
-        kind = Optional[List[opt.kind]] if opt.multiple else (opt.kind if opt.kind is bool else Optional[opt.kind])
-        info = typer.Option(*opt.flags, metavar=opt.metavar, help=_help(opt), rich_help_panel=opt.panel)
-        params.append(P(opt.name, P.POSITIONAL_OR_KEYWORD, default=opt.default, annotation=Annotated[kind, info]))
+    params += [_option_parameter(opt) for opt in OPTIONS]
     return params
+
+
+def _option_parameter(opt) -> inspect.Parameter:
+    """A Typer option from an entry of an option table (cli/options.py)."""
+    kind = Optional[List[opt.kind]] if opt.multiple else (opt.kind if opt.kind is bool else Optional[opt.kind])
+    info = typer.Option(*opt.flags, metavar=opt.metavar, help=_help(opt), rich_help_panel=opt.panel)
+    return inspect.Parameter(opt.name, inspect.Parameter.POSITIONAL_OR_KEYWORD, default=opt.default,
+                             annotation=Annotated[kind, info])
 
 
 def _help(opt) -> str:
@@ -326,54 +331,25 @@ def env_command(
     export(ctx.obj, name, {"auth": auth, "aws_profile": aws_profile, "guest": guest or None}, as_json)
 
 
-@app.command("run")
-def run_command(
-    ctx: typer.Context,
-    files: Annotated[List[str], typer.Argument(metavar="FILE...", help="Hurl files.", show_default=False)],
-    test: Annotated[bool, typer.Option("--test", help="A line per file and a summary; no bodies.")] = False,
-    profile: Annotated[
-        Optional[List[str]],
-        typer.Option("--profile", metavar="NAME",
-                     help="Define {{endpoint}} (the first) and {{NAME}} from a profile's endpoint."),
-    ] = None,
-    auth: Annotated[Optional[str], typer.Option("--auth", metavar="MODE", help="Auth mode for every entry.")] = None,
-    variable: Annotated[
-        Optional[List[str]], typer.Option("--variable", metavar="NAME=VALUE", help="A variable.")
-    ] = None,
-    variables_file: Annotated[
-        Optional[List[str]], typer.Option("--variables-file", metavar="FILE", help="NAME=VALUE lines.")
-    ] = None,
-    secret: Annotated[
-        Optional[List[str]], typer.Option("--secret", metavar="NAME=VALUE", help="A variable redacted everywhere.")
-    ] = None,
-    report_junit: Annotated[
-        Optional[str], typer.Option("--report-junit", metavar="FILE", help="JUnit XML report.")
-    ] = None,
-    report_json: Annotated[Optional[str], typer.Option("--report-json", metavar="FILE", help="JSON report.")] = None,
-    jobs: Annotated[int, typer.Option("--jobs", metavar="N", help="Files run in parallel.")] = 1,
-    continue_on_error: Annotated[bool, typer.Option("--continue-on-error", help="Run every entry.")] = False,
-    from_entry: Annotated[Optional[int], typer.Option("--from-entry", metavar="N", help="First entry to run.")] = None,
-    to_entry: Annotated[Optional[int], typer.Option("--to-entry", metavar="N", help="Last entry to run.")] = None,
-    location: Annotated[bool, typer.Option("--location", "-L", help="Follow redirects.")] = False,
-    max_redirs: Annotated[int, typer.Option("--max-redirs", metavar="N", help="Redirects at most.")] = 50,
-    insecure: Annotated[bool, typer.Option("--insecure", "-k", help="Skip TLS verification.")] = False,
-    retry: Annotated[int, typer.Option("--retry", metavar="N", help="Retries of a failing entry.")] = 0,
-    retry_interval: Annotated[float, typer.Option("--retry-interval", metavar="SECONDS")] = 1.0,
-    max_time: Annotated[Optional[float], typer.Option("--max-time", metavar="SECONDS", help="Per request.")] = None,
-    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Requests and responses on stderr.")] = False,
-) -> None:
-    """Run Hurl files: captures, asserts, and each URL's profile auth."""
-    # The runner is loaded for `run` only (start-up of every other command).
-    from ..commands.run import RunOptions, run
+def _run_command():
+    def command(ctx: typer.Context, files: List[str], **values) -> None:
+        """Run Hurl files: captures, asserts, and each URL's profile auth."""
+        # The runner is loaded for `run` only (start-up of every other command).
+        from ..commands.run import run_from_values
 
-    options = RunOptions(
-        test=test, continue_on_error=continue_on_error, from_entry=from_entry, to_entry=to_entry,
-        location=location, max_redirs=max_redirs, insecure=insecure, retry=retry,
-        retry_interval=retry_interval, max_time=max_time, verbose=verbose,
-        report_junit=report_junit, report_json=report_json,
-    )
-    raise typer.Exit(run(ctx.obj, files, options, profile or [], auth, variable or [],
-                         variables_file or [], secret or [], jobs))
+        raise typer.Exit(run_from_values(ctx.obj, files, values))
+
+    P = inspect.Parameter
+    arg = typer.Argument(metavar="FILE...", help="Hurl files.", show_default=False)
+    params = [P("ctx", P.POSITIONAL_OR_KEYWORD, annotation=typer.Context),
+              P("files", P.POSITIONAL_OR_KEYWORD, annotation=Annotated[List[str], arg])]
+    params += [_option_parameter(opt) for opt in RUN_OPTIONS]
+    command.__signature__ = inspect.Signature(params)
+    command.__annotations__ = {p.name: p.annotation for p in params}
+    return command
+
+
+app.command("run")(_run_command())
 
 
 # Two or three real examples at the end of every command's --help.

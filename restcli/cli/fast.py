@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from .options import METHODS, OPTIONS
+from .options import METHODS, OPTIONS, RUN_OPTIONS
 
 _BY_FLAG = {flag: opt for opt in OPTIONS for flag in opt.flags}
+_RUN_BY_FLAG = {flag: opt for opt in RUN_OPTIONS for flag in opt.flags}
 _HELP = {"-h", "--help"}
 
 
@@ -67,7 +68,7 @@ def parse(argv: list[str]) -> Parsed | None:
         method, args = args[0].upper(), args[1:]
     else:
         return None
-    found = _options(args)
+    found = _options(args, _BY_FLAG)
     if found is None:
         return None
     values, positional = found
@@ -85,7 +86,18 @@ def _global_config(args: list[str]) -> tuple[str | None, list[str]]:
     return None, args
 
 
-def _options(args: list[str]) -> tuple[dict[str, Any], list[str]] | None:
+def parse_run(argv: list[str]) -> tuple[str | None, list[str], dict[str, Any]] | None:
+    """`restcli run FILE... [options]`: (config, files, option values), or None for Typer."""
+    config, args = _global_config(list(argv))
+    if not args or args[0] != "run":
+        return None
+    found = _options(args[1:], _RUN_BY_FLAG)
+    if found is None or not found[1]:
+        return None
+    return config, found[1], found[0]
+
+
+def _options(args: list[str], by_flag: dict) -> tuple[dict[str, Any], list[str]] | None:
     """Option values by name and the positional words; None for anything Typer should see."""
     values: dict[str, Any] = {}
     positional: list[str] = []
@@ -100,7 +112,7 @@ def _options(args: list[str]) -> tuple[dict[str, Any], list[str]] | None:
             positional.append(arg)
             continue
         flag, eq, inline = arg.partition("=") if arg.startswith("--") else (arg, "", "")
-        opt = _BY_FLAG.get(flag)
+        opt = by_flag.get(flag)
         if opt is None or arg in _HELP or (opt.kind is bool and eq):
             return None  # help, unknown, or combined short flags: Typer decides
         if opt.kind is bool:

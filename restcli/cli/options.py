@@ -104,6 +104,32 @@ OPTIONS = (
 )
 BY_NAME = {opt.name: opt for opt in OPTIONS}
 
+RUN = "Run"
+# `restcli run FILE...`: Typer's command and the fast parser are both built from this.
+RUN_OPTIONS = (
+    Opt("test", ("--test",), bool, "A line per file and a summary; no bodies.", RUN),
+    Opt("profile", ("--profile",), str,
+        "Define {{endpoint}} (the first) and {{NAME}} from a profile's endpoint.", RUN, "NAME", True),
+    Opt("auth", ("--auth",), str, "Auth mode for every entry.", RUN, "MODE"),
+    Opt("variable", ("--variable",), str, "A variable.", RUN, "NAME=VALUE", True),
+    Opt("variables_file", ("--variables-file",), str, "NAME=VALUE lines.", RUN, "FILE", True),
+    Opt("secret", ("--secret",), str, "A variable redacted everywhere.", RUN, "NAME=VALUE", True),
+    Opt("report_junit", ("--report-junit",), str, "JUnit XML report.", RUN, "FILE"),
+    Opt("report_json", ("--report-json",), str, "JSON report.", RUN, "FILE"),
+    Opt("jobs", ("--jobs",), int, "Files run in parallel [default: 1].", RUN, "N"),
+    Opt("continue_on_error", ("--continue-on-error",), bool, "Run every entry.", RUN),
+    Opt("from_entry", ("--from-entry",), int, "First entry to run.", RUN, "N"),
+    Opt("to_entry", ("--to-entry",), int, "Last entry to run.", RUN, "N"),
+    Opt("location", ("-L", "--location"), bool, "Follow redirects.", RUN),
+    Opt("max_redirs", ("--max-redirs",), int, "Redirects at most [default: 50].", RUN, "N"),
+    Opt("insecure", ("-k", "--insecure"), bool, "Skip TLS verification.", RUN),
+    Opt("retry", ("--retry",), int, "Retries of a failing entry [default: 0].", RUN, "N"),
+    Opt("retry_interval", ("--retry-interval",), float, "Seconds between retries [default: 1].",
+        RUN, "SECONDS"),
+    Opt("max_time", ("--max-time",), float, "Seconds for each request at most.", RUN, "SECONDS"),
+    Opt("verbose", ("-v", "--verbose"), bool, "Requests and responses on stderr.", RUN),
+)
+
 
 def call_options(values: dict[str, Any]):
     """The parsed option values (by Opt.name) as CallOptions, for either parser."""

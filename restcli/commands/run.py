@@ -115,6 +115,26 @@ def _pair(item: str, where: str) -> tuple[str, str]:
     return name, value
 
 
+def run_from_values(app: App, files: list[str], values: dict) -> int:
+    """The run as either parser gives it: option values by name (cli/options.RUN_OPTIONS)."""
+    def given(name, default):
+        value = values.get(name)
+        return default if value is None else value
+
+    options = RunOptions(
+        test=bool(values.get("test")), continue_on_error=bool(values.get("continue_on_error")),
+        from_entry=values.get("from_entry"), to_entry=values.get("to_entry"),
+        location=bool(values.get("location")), max_redirs=given("max_redirs", 50),
+        insecure=bool(values.get("insecure")), retry=given("retry", 0),
+        retry_interval=given("retry_interval", 1.0), max_time=values.get("max_time"),
+        verbose=bool(values.get("verbose")),
+        report_junit=values.get("report_junit"), report_json=values.get("report_json"),
+    )
+    return run(app, files, options, given("profile", []), values.get("auth"),
+               given("variable", []), given("variables_file", []), given("secret", []),
+               given("jobs", 1))
+
+
 def run(app: App, files: list[str], options: RunOptions, profiles: list[str], mode: str | None,
         given: list[str], variable_files: list[str], secrets: list[str], jobs: int) -> int:
     if not files:
