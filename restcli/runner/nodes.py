@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from restcli.record import Factory, record
 
 
-@record
-class Pos:
-    """A 1-based line and column, as Hurl reports them."""
+class Pos(NamedTuple):
+    """A 1-based line and column, as Hurl reports them (a tuple: made for every token)."""
 
     line: int
     col: int
