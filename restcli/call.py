@@ -47,6 +47,8 @@ class CallOptions:
     max_pages: int | None = None
     # Profile keys typed on the command line (--auth, --timeout, ...): key -> value or None.
     overrides: dict = Factory(dict)
+    # Profile key -> the option that set it (`--cert` sets client_cert), for messages.
+    flags: dict = Factory(dict)
     output: OutputOptions = Factory(OutputOptions)
 
 
@@ -91,7 +93,7 @@ def plan(app: App, method: str, api: str, path: str, items: list[str], opts: Cal
     parsed += [request.parse_header_option(h) for h in opts.headers]
     parsed += [request.parse_query_option(q) for q in opts.queries]
     profile, url = target(app, api, path)
-    profile = decide(profile, opts.overrides)
+    profile = decide(profile, opts.overrides, opts.flags)
     if opts.insecure:
         app.warn("TLS verification is off (--insecure): the connection can be intercepted")
     verify = tls_verify(

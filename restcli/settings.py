@@ -18,15 +18,19 @@ from .errors import UsageError
 COMMAND_LINE = "command line"
 
 
-def flag(key: str) -> str:
-    """The option that sets a profile key: `--` and the key with dashes (cli/options.py)."""
-    return "--" + key.replace("_", "-")
+def flag(key: str, flags: Mapping[str, str] | None = None) -> str:
+    """The option that set a profile key, as the CLI named it (`--cert` for client_cert);
+    by default `--` and the key with dashes."""
+    return (flags or {}).get(key) or "--" + key.replace("_", "-")
 
 
-def decide(profile: Profile, overrides: Mapping[str, Any]) -> Profile:
+def decide(
+    profile: Profile, overrides: Mapping[str, Any], flags: Mapping[str, str] | None = None
+) -> Profile:
     """The profile with every key given on the command line set, each value checked.
 
-    `overrides` maps a profile key to the value typed (None: not given).
+    `overrides` maps a profile key to the value typed (None: not given); `flags` maps a key
+    to the option that set it, for messages.
     """
     given = {k: v for k, v in overrides.items() if v is not None}
     if not given:
@@ -37,7 +41,7 @@ def decide(profile: Profile, overrides: Mapping[str, Any]) -> Profile:
         # An unknown --auth is left to the mode registry, which lists the known modes.
         problem = param.problem(value)
         if problem:
-            raise UsageError(f"{flag(key)} {problem}")
+            raise UsageError(f"{flag(key, flags)} {problem}")
     return profile.replace(
         values={**profile.values, **given},
         sources={**profile.sources, **{k: COMMAND_LINE for k in given}},

@@ -158,6 +158,7 @@ def call_options(values: dict[str, Any]):
         paginate_param=values.get("paginate_param"),
         max_pages=values.get("max_pages"),
         overrides=profile_overrides(values),
+        flags={opt.key: opt.flags[-1] for opt in OPTIONS if opt.key},
         output=OutputOptions(
             # `-o -`: standard output, as curl.
             output_file=None if values.get("output") == "-" else values.get("output"),
