@@ -77,7 +77,7 @@ def _handle(exc: BaseException, application: App) -> int:
     if isinstance(exc, BrokenPipeError):
         # The reader went away (`| head`): stop quietly, as a signalled C tool would.
         _silence_stdout(application)
-        return 141
+        return errors.BROKEN_PIPE
     if typer is not None and isinstance(exc, typer.TyperException):
         # Click's own usage errors (exit 2) and friends.
         exc.show(file=application.err)

@@ -22,7 +22,28 @@ CONFIG = 8
 CREDENTIALS = 9
 # --exit-status: the filter (or body) selected nothing: null, [] or {} (jq -e's idea).
 NOTHING_SELECTED = 10
+# restcli run (Hurl files): Hurl's runtime and assert codes, moved past restcli's own.
+RUN_RUNTIME = 11
+RUN_ASSERT = 12
 INTERRUPTED = 130
+BROKEN_PIPE = 141
+
+# Every exit code and what it means: `restcli --help` shows this table.
+EXIT_CODES = (
+    ("0", "ok (2xx or 304; any status with --ignore-status)"),
+    ("1", "other error"),
+    ("2", "usage error"),
+    ("3 4 5", "HTTP 3xx, 4xx, 5xx"),
+    ("6", "timeout (--timeout)"),
+    ("7", "connection, proxy or TLS failure, or --max-time reached"),
+    ("8", "config error"),
+    ("9", "credentials could not be obtained"),
+    ("10", "-e/--exit-status and the filter selected nothing"),
+    ("11", "restcli run: a runtime error"),
+    ("12", "restcli run: an assert failed"),
+    ("130", "interrupted (SIGTERM 143, SIGHUP 129)"),
+    ("141", "stdout closed by its reader"),
+)
 
 
 class RestcliError(Exception):

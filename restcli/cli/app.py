@@ -9,6 +9,7 @@ import typer
 from .. import __version__
 from ..app import App
 from ..config import all_params
+from ..errors import EXIT_CODES
 from . import auth as cli_auth
 from .args import ProfileName, complete_profile
 from .options import METHODS, OPTIONS, RUN_OPTIONS, call_options, split_target
@@ -22,19 +23,7 @@ app = typer.Typer(
         "  restcli get keyed /items --paginate -f 'items[]' > items.json\n"
         "  restcli get keyed /items/42 -o item.json -w '%{http_code}\\n'\n\n"
         "\b\nExit codes:\n"
-        "  0    ok (2xx; any status with --ignore-status)\n"
-        "  1    other error\n"
-        "  2    usage error\n"
-        "  3 4 5  HTTP 3xx, 4xx, 5xx\n"
-        "  6    timeout (--timeout)\n"
-        "  7    connection or TLS failure, or --max-time reached\n"
-        "  8    config error\n"
-        "  9    credentials could not be obtained\n"
-        "  10   -e/--exit-status and the filter selected nothing\n"
-        "  11   restcli run: a runtime error\n"
-        "  12   restcli run: an assert failed\n"
-        "  130  interrupted\n"
-        "  141  stdout closed by its reader"
+        + "\n".join(f"  {code:<6} {meaning}" for code, meaning in EXIT_CODES)
     ),
     # `restcli` alone prints this help and exits 0 (the callback does it).
     invoke_without_command=True,

@@ -47,3 +47,17 @@ def test_items_help_matches_the_readme_forms(cli):
         assert form in out
     assert "(remove)" not in out
     assert "Send an OPTIONS request" in cli("options", "--help").out
+
+
+def test_readme_and_help_list_the_same_exit_codes():
+    import re
+    from pathlib import Path
+
+    from restcli.errors import EXIT_CODES
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    table = readme[readme.index("## Exit codes"):]
+    table = table[:table.index("\n## ")]
+    in_readme = set(re.findall(r"^\| (\d+) \|", table, re.M))
+    in_help = {code for codes, _ in EXIT_CODES for code in codes.split()}
+    assert in_readme == in_help
