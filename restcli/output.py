@@ -421,9 +421,26 @@ _NOT_JSON = object()
 
 def _loads(body: bytes) -> Any:
     try:
-        return json.loads(body)
+        return json.loads(body, parse_float=_finite, parse_constant=_not_json)
     except (ValueError, RecursionError):
         return _NOT_JSON
+
+
+def _finite(text: str) -> float:
+    """A JSON number past a float's range is the largest float of its sign (as jq reads
+    it), never Infinity, which is not JSON and would make the output unreadable."""
+    value = float(text)
+    if value in (_INF, -_INF):
+        return _MAX if value > 0 else -_MAX
+    return value
+
+
+def _not_json(text: str) -> Any:
+    raise ValueError(f"{text} is not JSON")
+
+
+_INF = float("inf")
+_MAX = 1.7976931348623157e308
 
 
 def _need(opts: OutputOptions) -> str:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote, unquote_plus, urljoin, urlsplit, urlunsplit
+from urllib.parse import quote, unquote_plus, urldefrag, urljoin, urlsplit, urlunsplit
 
 from . import errors
 from .errors import OutputError, UsageError
@@ -27,7 +27,8 @@ if TYPE_CHECKING:
 
 DEFAULT_MAX_PAGES = 1000
 MAX_PAGES_LIMIT = 1_000_000
-_LINK = re.compile(r"<([^>]*)>((?:\s*;\s*[^;,]*)*)")
+# A link's parameters may hold quoted strings with "," or ";" in them (title="a, b").
+_LINK = re.compile(r'<([^>]*)>((?:\s*;\s*(?:[^;,"]|"(?:[^"\\]|\\.)*")*)*)')
 _PARAM = re.compile(r';\s*([^\s=;,]+)\s*(?:=\s*("(?:[^"\\]|\\.)*"|[^;,]*))?')
 
 
@@ -76,7 +77,8 @@ class Pager:
     def next_url(self, resp: Any, url: str, body: bytes) -> str | None:
         link = next_link(resp.headers.get("Link"))
         if link is not None:
-            target = urljoin(url, link)
+            # The fragment is never sent: two links differing only there are one page.
+            target = urldefrag(urljoin(url, link))[0]
             if urlsplit(target).scheme not in ("http", "https") or origin(target) != self.origin:
                 raise PaginationError(
                     f"the next page is on another origin ({_shown(target)}); not followed",

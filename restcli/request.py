@@ -180,9 +180,35 @@ def parse_item(arg: str) -> Item:
         return Item("field", key, _read_text(value, arg), path=path)
     text = _read_text(value, arg) if sep == ":=@" else value
     try:
-        return Item("json", key, json.loads(text), path=path)
+        return Item("json", key, json.loads(text, parse_float=_exact_float,
+                                            parse_constant=_not_json), path=path)
+    except _Inexact as e:
+        raise UsageError(
+            f"request item {arg!r}: the number {e.args[0]} cannot be sent as typed "
+            f"(it would go out as {e.args[1]})",
+            hint="send the exact JSON with -d",
+        ) from None
     except ValueError as e:
         raise UsageError(f"invalid JSON in {arg!r}: {e}") from None
+
+
+class _Inexact(ValueError):
+    """A JSON number a float cannot carry: it would be sent as another number."""
+
+
+def _exact_float(text: str) -> float:
+    value = float(text)
+    if value != value or value in (float("inf"), float("-inf")):
+        raise _Inexact(text, "Infinity, which is not JSON")
+    from decimal import Decimal  # only for a JSON number with a fraction (start-up)
+
+    if Decimal(text) != Decimal(repr(value)):
+        raise _Inexact(text, repr(value))
+    return value
+
+
+def _not_json(text: str) -> Any:
+    raise ValueError(f"{text} is not JSON (RFC 8259)")
 
 
 def _read_text(path: str, arg: str) -> str:
