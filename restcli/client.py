@@ -47,6 +47,7 @@ from .errors import (
     translate,
 )
 from .http import SENSITIVE_HEADERS, origin, seekable
+from .output import inert
 from .record import record
 from .request import RequestSpec, wire_auth
 from .secrets import resolve
@@ -142,7 +143,7 @@ class Client:
             hops += 1
             if hops > MAX_REDIRECTS:
                 resp.close()
-                raise RedirectFailure(f"more than {MAX_REDIRECTS} redirects, last to {spec.url}")
+                raise RedirectFailure(f"more than {MAX_REDIRECTS} redirects, last to {inert(spec.url)}")
             location = _location(spec.url, resp.headers["location"])
             resp.close()
             nxt = _copy(spec)
@@ -160,7 +161,7 @@ class Client:
                     )
                 if not isinstance(spec.body, bytes) and not seekable(spec.body):
                     raise RedirectFailure(
-                        f"HTTP {status} redirect to {location}: the body was read from a stream "
+                        f"HTTP {status} redirect to {inert(location)}: the body was read from a stream "
                         "and cannot be sent again"
                     )
             if leaves:
@@ -295,7 +296,7 @@ def _location(url: str, value: str) -> str:
     except ValueError:
         raise RedirectFailure(f"redirect to an invalid URL: {value!r}") from None
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise RedirectFailure(f"redirect to a non-HTTP URL: {location}")
+        raise RedirectFailure(f"redirect to a non-HTTP URL: {inert(location)}")
     return location
 
 

@@ -21,8 +21,12 @@ def valid_header_name(name: str) -> bool:
 
 
 def origin(url: str) -> tuple[str, str, int | None]:
-    """(scheme, host, port) with the scheme's default port: what redirects compare."""
-    parts = urlsplit(url)
+    """(scheme, host, port) with the scheme's default port: what redirects compare.
+
+    A backslash ends the host here as it does where requests connects (urllib3, as
+    browsers): `http://a\\@b/` goes to `a`, though urlsplit alone would say `b`.
+    """
+    parts = urlsplit(url.replace("\\", "/"))
     port = parts.port or {"http": 80, "https": 443}.get(parts.scheme)
     return parts.scheme, (parts.hostname or "").lower(), port
 

@@ -57,7 +57,7 @@ def call(
     with bounded_post(url, timeout, data=data, headers=headers, auth=_no_netrc) as (resp, body):
         try:
             answer = json.loads(body) if body else {}
-        except ValueError:
+        except (ValueError, RecursionError):
             answer = {}
         if resp.status_code >= 400 or not isinstance(answer, dict):
             raise error_from(resp.status_code, answer, body.decode("utf-8", "replace"))

@@ -52,7 +52,7 @@ class Cache:
             return None
         try:
             data = json.loads(raw)
-        except ValueError:
+        except (ValueError, RecursionError):
             self.warn(f"ignoring corrupt token cache entry {path} (not valid JSON)")
             return None
         if not isinstance(data, dict) or data.get("format") != FORMAT:

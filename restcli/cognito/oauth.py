@@ -62,7 +62,7 @@ def client_credentials(
     ) as (resp, raw):
         try:
             body = json.loads(raw)
-        except ValueError:
+        except (ValueError, RecursionError):
             body = None
         if resp.status_code != 200 or not isinstance(body, dict) or "access_token" not in body:
             if isinstance(body, dict) and body.get("error"):

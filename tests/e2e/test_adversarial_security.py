@@ -1,0 +1,184 @@
+"""Hostile servers, config files and command lines against restcli's promises.
+
+Credentials stay with their origin, server text stays inert, buffered reads stay
+bounded: each test here is a way a hostile input once got past one of those promises.
+Real loopback servers only.
+"""
+
+from __future__ import annotations
+
+import base64
+import socket
+import threading
+
+import pytest
+
+from tests.conftest import API_KEY
+
+
+@pytest.mark.parametrize("code", (302, 307))
+def test_backslash_before_userinfo_in_location_is_another_origin(cli, profiles, gateway, other_gateway, code):
+    # urlsplit reads `http://localhost:P2\@127.0.0.1:P1/` as host 127.0.0.1 (the start),
+    # but requests connects to localhost:P2, as browsers do: another origin.
+    other_port = other_gateway.url.rsplit(":", 1)[1]
+    to = f"http://localhost:{other_port}%5C@{gateway.url[len('http://'):]}/key/landed"
+    r = cli("get", "keyed", f"/redirect?code={code}&to={to}", "-H", "Cookie: s=1")
+    assert gateway.received[0].header("x-api-key") == API_KEY
+    landed = other_gateway.last
+    assert landed is not None, (r.code, r.stderr, r.out, gateway.received[-1].target)
+    assert landed.header("x-api-key") is None
+    assert landed.header("cookie") is None
+
+
+class RawServer:
+    """A loopback server that answers every request with `answer(request_head) -> bytes`."""
+
+    def __init__(self, answer):
+        self.answer = answer
+        self.heads: list[bytes] = []
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(16)
+        self.port = self.sock.getsockname()[1]
+        self.url = f"http://127.0.0.1:{self.port}"
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self):
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            threading.Thread(target=self._one, args=(conn,), daemon=True).start()
+
+    def _one(self, conn):
+        with conn:
+            conn.settimeout(5)
+            head = b""
+            try:
+                while b"\r\n\r\n" not in head:
+                    chunk = conn.recv(65536)
+                    if not chunk:
+                        return
+                    head += chunk
+                self.heads.append(head)
+                conn.sendall(self.answer(head))
+                conn.shutdown(socket.SHUT_WR)
+                conn.recv(1)
+            except OSError:
+                pass
+
+    def close(self):
+        self.sock.close()
+
+
+@pytest.fixture
+def raw_server():
+    servers = []
+
+    def start(answer):
+        servers.append(RawServer(answer))
+        return servers[-1]
+
+    yield start
+    for s in servers:
+        s.close()
+
+
+def _redirect(location: bytes, code: int = 302) -> bytes:
+    return (b"HTTP/1.1 %d Found\r\nLocation: " % code + location
+            + b"\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+
+
+FAKE = b"\x1b[2K\x1b[1A\x1b[32mOK\x9b"
+
+
+def test_redirect_loop_location_is_escaped(cli, raw_server):
+    srv = raw_server(lambda head: _redirect(b"/loop?" + FAKE))
+    r = cli("get", f"{srv.url}/loop")
+    assert r.code == 3
+    assert "more than 10 redirects" in r.stderr
+    assert "\x1b" not in r.stderr and "\x9b" not in r.stderr
+    assert "\\x1b[2K" in r.stderr
+
+
+def test_non_http_location_is_escaped(cli, raw_server):
+    srv = raw_server(lambda head: _redirect(b"ftp://x/" + FAKE))
+    r = cli("get", f"{srv.url}/x")
+    assert r.code == 3
+    assert "non-HTTP URL" in r.stderr
+    assert "\x1b" not in r.stderr and "\x9b" not in r.stderr
+
+
+
+DEEP = b"[" * 50_000
+
+
+def _answer(status: int, body: bytes, ctype: bytes = b"application/json") -> bytes:
+    return (b"HTTP/1.1 %d Answer\r\nContent-Type: " % status + ctype
+            + b"\r\nContent-Length: %d\r\nConnection: close\r\n\r\n" % len(body) + body)
+
+
+def test_cognito_answer_nested_too_deep_is_a_refusal(run, raw_server, write_config):
+    srv = raw_server(lambda head: _answer(400, DEEP, b"application/x-amz-json-1.1"))
+    path = write_config(f"""
+        [profiles.c]
+        endpoint = "{srv.url}"
+        auth = "cognito"
+        user_pool_id = "us-east-1_Deep"
+        client_id = "cid"
+        flow = "password"
+    """)
+    r = run("login", "c", "--username", "u", "--password-stdin", input=b"pw\n",
+            env={"RESTCLI_CONFIG": str(path), "AWS_ENDPOINT_URL": srv.url})
+    assert r.code == 9, r.stderr
+    assert "unexpected" not in r.stderr
+    assert srv.heads  # the answer was read
+
+
+def test_oauth_answer_nested_too_deep_is_a_refusal(cli, raw_server, write_config, monkeypatch):
+    srv = raw_server(lambda head: _answer(400, DEEP))
+    monkeypatch.setenv("CS", "client-secret")
+    path = write_config(f"""
+        [profiles.m]
+        endpoint = "{srv.url}"
+        auth = "cognito"
+        user_pool_id = "us-east-1_Deep"
+        client_id = "cid"
+        client_secret = "env:CS"
+        flow = "client_credentials"
+        domain = "{srv.url}"
+    """)
+    monkeypatch.setenv("RESTCLI_CONFIG", str(path))
+    r = cli("get", "m", "/x")
+    assert r.code == 9, r.stderr
+    assert "unexpected" not in r.stderr
+    assert b"/oauth2/token" in srv.heads[0]
+
+
+def test_token_whose_claims_nest_too_deep_is_not_a_jwt(cli, write_config, gateway, monkeypatch):
+    payload = base64.urlsafe_b64encode(DEEP).decode().rstrip("=")
+    monkeypatch.setenv("TOK", f"eyJhbGciOiJub25lIn0.{payload}.sig")
+    path = write_config(f"""
+        [profiles.c]
+        endpoint = "{gateway.url}/open"
+        auth = "cognito"
+        user_pool_id = "us-east-1_Deep"
+        client_id = "cid"
+        token = "env:TOK"
+    """)
+    monkeypatch.setenv("RESTCLI_CONFIG", str(path))
+    r = cli("auth", "status", "c")
+    assert r.code == 0, r.stderr
+    assert "not a JWT" in r.out
+
+
+def test_cache_entry_nested_too_deep_is_corrupt(tmp_path):
+    from restcli.cognito.cache import Cache
+
+    warnings = []
+    cache = Cache(root=tmp_path, warn=warnings.append)
+    key = ("tokens", "us-east-1_Deep", "cid", "u")
+    cache.path(key).write_bytes(DEEP)
+    assert cache.read(key) is None
+    assert "corrupt" in warnings[0]
