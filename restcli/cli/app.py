@@ -44,9 +44,9 @@ app.command("login")(cli_auth.login)
 app.command("logout")(cli_auth.logout)
 
 
-def _version(value: bool) -> None:
+def _version(ctx: typer.Context, value: bool) -> None:
     if value:
-        typer.echo(f"restcli {__version__}")
+        (ctx.obj if isinstance(ctx.obj, App) else App()).out.line(f"restcli {__version__}")
         raise typer.Exit()
 
 
@@ -83,7 +83,7 @@ def _request(ctx: typer.Context, method: str, api: str, path: str, items, **valu
 
 
 def _request_parameters(with_method: bool) -> list[inspect.Parameter]:
-    """Typer parameters from the shared option table (restcli/request_options.py)."""
+    """Typer parameters from the shared option table (cli/options.py)."""
     P = inspect.Parameter
     params = [P("ctx", P.POSITIONAL_OR_KEYWORD, annotation=typer.Context)]
     if with_method:

@@ -13,6 +13,6 @@ SRP sign-in imports pycognito, for its SRP arithmetic.
   oauth.py      the client_credentials grant at a user-pool domain's /oauth2/token
   cache.py      the token cache: 0700 directory, 0600 files, atomic writes, file locks
   account.py    one profile's tokens: cached, refreshed under the lock, fetched, removed
-  commands.py   login, logout, auth status, auth token (cli_auth.py only parses)
+  keys.py       the profile keys a user pool needs (the cognito mode and identity pools)
   identity.py   identity-pool credentials for iam profiles (GetId, GetCredentialsForIdentity)
 """

@@ -1,4 +1,4 @@
-"""`restcli login`, `logout`, `auth status` and `auth token`: the work behind cli_auth.py.
+"""`restcli login`, `logout`, `auth status` and `auth token`: the work behind cli/auth.py.
 
 Passwords are read from a no-echo prompt when a person is at a terminal, or from stdin
 with --password-stdin; never from argv. Without either, sign-in fails at once (exit 9)

@@ -1,6 +1,6 @@
 """`flow = "client_credentials"`: machine-to-machine access tokens from a user-pool domain.
 
-moto has no /oauth2/token, so a loopback stub (tests/cognito_fixtures.py OAuthStub) plays
+moto has no /oauth2/token, so a loopback stub (tests/support/cognito_fixtures.py OAuthStub) plays
 the domain, issuing RS256 access tokens the test gateway verifies through the stub's JWKS.
 """
 

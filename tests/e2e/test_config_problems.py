@@ -1,4 +1,4 @@
-"""One invalid profile does not stop the others; inputs that once ended in "unexpected"
+"""One invalid profile does not stop the others; hostile inputs
 (deep TOML, malformed Amplify files) get their documented code and one line."""
 
 from __future__ import annotations

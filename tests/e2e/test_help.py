@@ -61,3 +61,13 @@ def test_readme_and_help_list_the_same_exit_codes():
     in_readme = set(re.findall(r"^\| (\d+) \|", table, re.M))
     in_help = {code for codes, _ in EXIT_CODES for code in codes.split()}
     assert in_readme == in_help
+
+
+def test_readme_names_the_defaults_a_bare_url_gets():
+    from pathlib import Path
+
+    from restcli.config import URL_DEFAULTS
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    sentence = readme[readme.index("`headers_command` (only "):][:200]
+    assert all(f"`{key}`" in sentence for key in URL_DEFAULTS)

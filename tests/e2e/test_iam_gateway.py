@@ -1,6 +1,6 @@
 """The iam mode through the real CLI against the test gateway's SigV4 routes (/iam/...).
 
-The gateway verifies every signature with its own implementation (tests/sigv4_verify.py).
+The gateway verifies every signature with its own implementation (tests/support/sigv4_verify.py).
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ Random paths (unicode, spaces, `;`, `:`, `=`, `@`, `%2F`, `+`, `*`, `~`, empty a
 segments), random query items (repeated keys, empty values, reserved characters), random
 JSON and binary bodies (from a file, streamed, or stdin) and random extra headers (signed
 X-Amz-Meta-* ones with quotes and runs of spaces, and unsigned ones) go through the real
-CLI (in-process main()); the gateway's independent verifier (tests/sigv4_verify.py) must
+CLI (in-process main()); the gateway's independent verifier (tests/support/sigv4_verify.py) must
 accept each one.
 """
 

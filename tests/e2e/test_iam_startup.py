@@ -1,6 +1,6 @@
 """Start-up: with credentials in the environment, an iam call never imports boto3/botocore.
 
-Measured as the issue asks: `python -X importtime -m restcli --config F get prof /iam/x
+Measured this way: `python -X importtime -m restcli --config F get prof /iam/x
 --offline` in a separate process, whose import log must not name either package.
 """
 

@@ -17,7 +17,7 @@ Routes (first path segment = "stage" protected by an authorizer):
 * ``/key/...``    ``X-Api-Key`` must be in ``api_keys`` (403 ForbiddenException)
 * ``/token/...``  header ``token_header`` must equal one of ``tokens``
                   (401 UnauthorizedException)
-* ``/iam/...``    AWS SigV4 (tests/sigv4_verify.py) against ``credentials``,
+* ``/iam/...``    AWS SigV4 (tests/support/sigv4_verify.py) against ``credentials``,
                   ``region``, ``service`` (403 with API Gateway's error types)
 * ``/jwt/...``    Cognito user-pool authorizer: RS256 JWT in Authorization
                   (raw or "Bearer ..."), keys from ``jwks_url``;

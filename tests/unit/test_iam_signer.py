@@ -1,6 +1,6 @@
 """restcli's SigV4 signer: one test per requests-aws4auth 1.4.0 defect, bodies, threads, refresh.
 
-Every signed request is judged by the independent verifier (tests/sigv4_verify.py) as a
+Every signed request is judged by the independent verifier (tests/support/sigv4_verify.py) as a
 server would see it on the wire: the request target is requests' path_url (no fragment),
 the Host header what http.client sends.
 """
