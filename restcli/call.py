@@ -99,7 +99,7 @@ def plan(app: App, method: str, api: str, path: str, items: list[str], opts: Cal
     verify = tls_verify(
         opts.insecure, opts.overrides.get("ca_bundle"), profile.get("ca_bundle")
     )
-    if opts.output.output_file is not None:
+    if opts.output.output_file is not None and opts.output.output_file != "-":
         _check_output_file(opts.output.output_file)
     # The auth first: its secrets are then known to the redactor if a header command fails.
     auth = auth_modes.build_auth(

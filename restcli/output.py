@@ -170,6 +170,12 @@ def render(app: App, resp: Any, opts: OutputOptions) -> bool:
         return True
     if opts.include:
         print_response_head(app, resp, to_stdout=True)
+    if opts.output_file == "-":
+        # `-o -`: the body as received on stdout, as curl writes it; never an error page.
+        for chunk in resp.iter_content(CHUNK):
+            app.write_raw(chunk)
+        app.flush()
+        return True
     if opts.output_file:
         from .download import save  # only for -o (start-up)
 

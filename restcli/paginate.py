@@ -127,7 +127,8 @@ def pager_for(the_plan: Any, opts: Any) -> Pager:
                 hint="add --paginate-param NAME",
             )
         param = expr
-    for given, flag in ((opts.output.output_file, "-o"), (opts.output.headers_only, "--headers"),
+    to_file = opts.output.output_file not in (None, "-")  # `-o -` is stdout, where pages go
+    for given, flag in ((to_file, "-o"), (opts.output.headers_only, "--headers"),
                         (opts.write_out, "-w")):
         if given:
             raise UsageError(f"--paginate does not take {flag}; pages go to stdout (> FILE)")

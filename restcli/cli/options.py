@@ -161,7 +161,7 @@ def call_options(values: dict[str, Any]):
         flags={opt.key: opt.flags[-1] for opt in OPTIONS if opt.key},
         output=OutputOptions(
             # `-o -`: standard output, as curl.
-            output_file=None if values.get("output") == "-" else values.get("output"),
+            output_file=values.get("output"),
             headers_only=bool(values.get("headers_only")),
             force_json=bool(values.get("json")),
             filter_expr=values.get("filter"),

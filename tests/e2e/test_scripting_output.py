@@ -251,3 +251,12 @@ def test_silent_suppresses_notes_and_warnings_not_errors(cli, profiles):
     assert r.code == 0 and r.stderr == ""
     r = cli("get", "keyed", "/status/404", "--silent")
     assert r.code == 4 and "error" in r.stderr
+
+
+def test_dash_o_dash_is_stdout_and_an_error_page_goes_to_stderr(cli, profiles, gateway):
+    ok = cli("get", "open", "/x", "-o", "-")
+    assert ok.code == 0 and b'"method"' in ok.stdout
+    failed = cli("get", "open", "/status/404", "-o", "-")
+    assert failed.code == 4
+    assert failed.stdout == b""
+    assert "404" in failed.stderr
