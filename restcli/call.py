@@ -61,6 +61,7 @@ class Plan:
     spec: Any
     send: SendOptions
     secret_names: set = Factory(set)
+    pager: Any = None  # --paginate: how the next page is found, checked before sending
 
 
 def is_url(api: str) -> bool:
@@ -89,6 +90,7 @@ def _check_output_file(path: str) -> None:
 
 def plan(app: App, method: str, api: str, path: str, items: list[str], opts: CallOptions) -> Plan:
     """Settings, validation, secrets, auth and the request; nothing is sent."""
+    _check_output_options(opts)
     parsed = [request.parse_item(i) for i in items]
     parsed += [request.parse_header_option(h) for h in opts.headers]
     parsed += [request.parse_query_option(q) for q in opts.queries]
@@ -116,13 +118,16 @@ def plan(app: App, method: str, api: str, path: str, items: list[str], opts: Cal
         verify=verify,
         **transport_options(profile, app.redactor, app.environ),
     )
-    return Plan(profile, auth, spec, send, spec.masked_names(auth))
+    the_plan = Plan(profile, auth, spec, send, spec.masked_names(auth))
+    if opts.paginate:
+        from .paginate import pager_for  # only with --paginate (start-up)
+
+        the_plan.pager = pager_for(the_plan, opts)
+    return the_plan
 
 
-def call(app: App, method: str, api: str, path: str, items: list[str], opts: CallOptions) -> int:
-    if opts.silent:
-        app.silent = True
-    the_plan = plan(app, method, api, path, items, opts)
+def _check_output_options(opts: CallOptions) -> None:
+    """-w and -f are checked before anything else: a bad one is exit 2, nothing resolved."""
     if opts.write_out:
         from .writeout import check  # only with -w (start-up)
 
@@ -130,7 +135,13 @@ def call(app: App, method: str, api: str, path: str, items: list[str], opts: Cal
     if opts.output.filter_expr:
         from .filters import compile_expr  # only with -f (start-up)
 
-        compile_expr(opts.output.filter_expr)  # a bad expression: exit 2, nothing sent
+        compile_expr(opts.output.filter_expr)
+
+
+def call(app: App, method: str, api: str, path: str, items: list[str], opts: CallOptions) -> int:
+    if opts.silent:
+        app.silent = True
+    the_plan = plan(app, method, api, path, items, opts)
     if opts.verbose:
         app.note(credentials_note(the_plan.profile))
     counts = Counts()

@@ -139,7 +139,7 @@ def pager_for(the_plan: Any, opts: Any) -> Pager:
 
 def send_pages(app: App, client: Any, the_plan: Any, opts: Any,
                render_response: Callable[..., int]) -> int:
-    pager = pager_for(the_plan, opts)
+    pager = the_plan.pager or pager_for(the_plan, opts)
     renderer = Renderer(app, opts.output, paginated=True)
     limit = opts.max_pages or DEFAULT_MAX_PAGES
     url = the_plan.spec.url

@@ -7,6 +7,8 @@ import io
 import json
 import os
 
+import pytest
+
 from restcli import errors
 from restcli.__main__ import main
 from restcli.app import App
@@ -260,3 +262,19 @@ def test_dash_o_dash_is_stdout_and_an_error_page_goes_to_stderr(cli, profiles, g
     assert failed.code == 4
     assert failed.stdout == b""
     assert "404" in failed.stderr
+
+
+@pytest.mark.parametrize("extra", [
+    ["--paginate", "--offline", "-X"],
+    ["--paginate", "-o", "f.json", "--curl"],
+    ["--paginate", "--max-pages", "0", "--offline"],
+    ["-w", "%{nope}", "--offline"],
+    ["-f", "items[", "--curl"],
+])
+def test_output_options_are_checked_even_when_nothing_is_sent(cli, profiles, gateway, extra):
+    if extra[-1] == "-X":  # a POST cannot be paginated
+        r = cli("post", "open", "/x", *extra[:-1])
+    else:
+        r = cli("get", "open", "/x", *extra)
+    assert r.code == 2, r.stderr
+    assert gateway.received == []
