@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+from .deadline import size_text
 from .errors import OutputError
 from .http import SENSITIVE_HEADERS
 from .record import record
@@ -249,7 +250,7 @@ class Renderer:
         if body is None:
             body = _read_up_to(resp, BUFFER_LIMIT)
         if body is None:
-            app.out.line(f"[body over {_size(BUFFER_LIMIT)}; save it with -o FILE]")
+            app.out.line(f"[body over {size_text(BUFFER_LIMIT)}; save it with -o FILE]")
             return
         if not body:
             return
@@ -466,7 +467,7 @@ def read_body(resp: Any, need: str, limit: int | None = None) -> bytes:
     body = _read_up_to(resp, limit)
     if body is None:
         raise OutputError(
-            f"the body is over {_size(limit)}, the most {need} holds in memory",
+            f"the body is over {size_text(limit)}, the most {need} holds in memory",
             hint="save it with -o FILE, or pipe it without --json, -f, -r or --paginate",
         )
     return body
@@ -481,10 +482,6 @@ def parse_json(body: bytes, resp: Any, need: str = "--filter") -> Any:
             hint=f"drop {need} to see the body as it is",
         )
     return data
-
-
-def _size(n: int) -> str:
-    return f"{n // (1024 * 1024)} MiB"
 
 
 def _read_up_to(resp: Any, limit: int) -> bytes | None:
