@@ -16,7 +16,6 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from .config import load
 from .secrets import Redactor
 
 if TYPE_CHECKING:
@@ -93,6 +92,9 @@ class App:
 
     @cached_property
     def config(self) -> Config:
+        # config (and the auth registry it reads) not for --help or completion (start-up)
+        from .config import load
+
         return load(self.config_path, warn=self.warn)
 
     # -- rich, for tables and pretty bodies on a terminal -----------------------------------

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 import sys
-from urllib.parse import urlsplit
 
 OK = 0
 UNEXPECTED = 1
@@ -172,6 +171,8 @@ def _host_of(exc: BaseException) -> str:
     url = getattr(getattr(exc, "request", None), "url", None)
     if not url:
         return "the server"
+    # urllib.parse only once a transport error is being reported (start-up of --help)
+    from urllib.parse import urlsplit
 
     try:
         return urlsplit(url).netloc.rpartition("@")[2] or url
