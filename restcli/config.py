@@ -316,6 +316,9 @@ class Validator:
             )
         elif parts.query or parts.fragment:
             self.problem(table, "endpoint", "must not hold a query or fragment")
+        elif not value.isprintable():
+            # Shown in tables and plans: no escape sequence may reach a terminal.
+            self.problem(table, "endpoint", f"holds a control character: {escaped(value)}")
         elif problem := hostname_problem(_netloc_host(parts.netloc), lax=True):
             self.problem(table, "endpoint", f"{problem}: {escaped(value)}")
 

@@ -8,6 +8,7 @@ Real loopback servers only.
 from __future__ import annotations
 
 import base64
+import json
 import socket
 import threading
 
@@ -182,3 +183,23 @@ def test_cache_entry_nested_too_deep_is_corrupt(tmp_path):
     cache.path(key).write_bytes(DEEP)
     assert cache.read(key) is None
     assert "corrupt" in warnings[0]
+
+
+def test_imported_endpoint_with_escape_sequence_is_refused(cli, tmp_path, monkeypatch):
+    outputs = tmp_path / "amplify_outputs.json"
+    outputs.write_text(json.dumps({"version": "1.3", "custom": {"API": {"shop": {
+        "endpoint": "https://abc.execute-api.us-east-1.amazonaws.com/dev\x1b[2K\x1b[32mOK",
+        "region": "us-east-1"}}}}))
+    monkeypatch.setenv("RESTCLI_CONFIG", str(tmp_path / "profiles.toml"))
+    r = cli("import", str(outputs), "--dry-run")
+    assert r.code == 8, (r.out, r.stderr)
+    assert "\x1b" not in r.out + r.stderr
+    assert "\\x1b[2K" in r.stderr
+
+
+def test_profile_endpoint_with_escape_sequence_is_a_config_error(cli, write_config, monkeypatch):
+    path = write_config('[profiles.e]\nendpoint = "http://127.0.0.1:9/d\\u001b[2Kx"\nauth = "none"\n')
+    monkeypatch.setenv("RESTCLI_CONFIG", str(path))
+    r = cli("config", "check")
+    assert r.code == 8
+    assert "\x1b" not in r.stderr and "control character" in r.stderr
