@@ -9,6 +9,8 @@ restcli to the raw recording server: equal, apart from the deliberate difference
 4. `name==value` items: restcli encodes a space as %20 (RFC 3986), HTTPie as "+".
 5. A JSON body: restcli writes non-ASCII characters as UTF-8, HTTPie as \\u escapes (the
    same JSON value; Content-Length differs).
+6. Repeated query or form names: restcli keeps the order typed, HTTPie groups a name's
+   values.
 Keys HTTPie reads as numbers ("00", "0 ") are not generated (README: HTTPie's own quirk).
 Paths mixing a stray "%" with a valid escape are not generated (README: requests, and so
 HTTPie, then escapes every "%" in the URL; restcli only the stray one).
@@ -50,6 +52,14 @@ def rec():
     server.stop()
 
 
+def _grouped(pairs):
+    """Each name's values together, in the order of the name's first appearance (stable)."""
+    first: dict[str, int] = {}
+    for i, (name, _) in enumerate(pairs):
+        first.setdefault(name, i)
+    return sorted(pairs, key=lambda pair: first[pair[0]])
+
+
 def normalised(raw: bytes):
     line, headers, body = split(raw)
     # A multipart boundary is random: the same placeholder on both sides.
@@ -60,6 +70,7 @@ def normalised(raw: bytes):
     method, target, version = line.split(b" ")
     parts = urlsplit(target.decode())
     query = parse_qsl(parts.query, keep_blank_values=True)  # "+" and %20 both a space
+    query = _grouped(query)
     joined: dict[str, list[bytes]] = {}
     for name, value in headers:
         lname = name.decode().lower()
@@ -73,6 +84,12 @@ def normalised(raw: bytes):
         body_ = json.loads(body) if body else None
     except ValueError:
         body_ = body
+        if b"x-www-form-urlencoded" in headers_.get("content-type", b""):
+            body_ = _grouped(parse_qsl(body.decode(), keep_blank_values=True))
+        elif b"multipart/form-data" in headers_.get("content-type", b""):
+            pieces = body.split(b"--B--")[0].split(b"--B\r\n")[1:]
+            named = [(re.search(rb'name="([^"]*)"', piece).group(1), piece) for piece in pieces]
+            body_ = _grouped(named)
     else:
         headers_.pop("content-length", None)
     return method, parts.path, query, version, headers_, body_
