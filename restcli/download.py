@@ -14,6 +14,7 @@ what is at the path.
 
 from __future__ import annotations
 
+import errno
 import os
 import signal
 import socket
@@ -102,7 +103,36 @@ def _in_place(path: str, st: os.stat_result | None = None) -> Target:
         return Target(path, path, in_place=True, socket=True)
     if not os.access(path, os.W_OK):
         raise UsageError(f"-o {path}: not writable")
+    if stat.S_ISFIFO(st.st_mode):
+        _check_reader(path)
     return Target(path, path, in_place=True)
+
+
+# A FIFO's write end, opened by the check before sending and used by the write: holding it
+# keeps the reader from seeing an end of file in between.
+_HELD_FIFOS: dict[str, int] = {}
+READER_WAIT = 5.0
+
+
+def _check_reader(path: str) -> None:
+    """A FIFO with no process reading it would block the write forever, after the request
+    went out: a reader is waited for a few seconds, then refused (exit 2) before sending."""
+    if path in _HELD_FIFOS:
+        return
+    deadline = time.monotonic() + READER_WAIT
+    while True:
+        try:
+            _HELD_FIFOS[path] = os.open(path, os.O_WRONLY | os.O_NONBLOCK)
+            return
+        except OSError as e:
+            if e.errno != errno.ENXIO:
+                raise UsageError(f"-o {path}: {e.strerror}") from None
+        if time.monotonic() >= deadline:
+            raise UsageError(
+                f"-o {path}: no process is reading this FIFO (waited {READER_WAIT:g} s); "
+                "start its reader first"
+            )
+        time.sleep(0.05)
 
 
 def save(app: App, resp: Any, path: str) -> None:
@@ -135,8 +165,11 @@ def _write_in_place(target: Target, chunks: Iterable[bytes]) -> None:
                 for chunk in chunks:
                     sock.sendall(chunk)
             return
-        # No O_TRUNC surprises on a device; a FIFO waits for its reader, as curl's does.
-        fd = os.open(target.write_to, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
+        fd = _HELD_FIFOS.pop(target.write_to, None)
+        if fd is not None:
+            os.set_blocking(fd, True)  # the reader was there when the call was planned
+        else:
+            fd = os.open(target.write_to, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
         with os.fdopen(fd, "wb") as f:
             for chunk in chunks:
                 f.write(chunk)

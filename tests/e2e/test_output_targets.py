@@ -145,3 +145,16 @@ def test_sigterm_and_sighup_leave_no_partial_file(profiles, gateway, tmp_path, s
     assert proc.returncode == code, err
     assert b"Traceback" not in err
     assert list(out_dir.iterdir()) == []
+
+
+def test_fifo_without_a_reader_is_refused_before_sending(cli, profiles, gateway, tmp_path,
+                                                         monkeypatch):
+    import restcli.download
+
+    monkeypatch.setattr(restcli.download, "READER_WAIT", 0.2)
+    fifo = tmp_path / "lonely"
+    os.mkfifo(fifo)
+    r = cli("post", "open", "/x", "a=1", "-o", fifo)
+    assert r.code == 2, r.stderr
+    assert "no process is reading this FIFO" in r.stderr
+    assert gateway.received == []
