@@ -64,7 +64,10 @@ def print_table(app: App, columns: tuple[str, ...], rows: list[tuple[str, ...]])
 
     A value is never cut: a table wider than the terminal is printed at its own width,
     each row one line the terminal wraps (an endpoint stays whole, to read and to copy).
+    Values come from files a user may not have written (imports, a shared profiles file):
+    control characters are escaped, and a tab too where tabs separate the columns.
     """
+    rows = [tuple(inert(cell) for cell in row) for row in rows]
     if app.stdout_tty:
         # rich only when a terminal shows the table (start-up)
         from rich.measure import Measurement
@@ -86,7 +89,7 @@ def print_table(app: App, columns: tuple[str, ...], rows: list[tuple[str, ...]])
             console._width = detected
         return
     for row in rows:
-        app.out.write("\t".join(row) + "\n")
+        app.out.write("\t".join(cell.replace("\t", "\\t") for cell in row) + "\n")
     app.out.flush()
 
 

@@ -204,3 +204,14 @@ def test_auth_status_json_of_a_signed_in_user_has_the_text_lines_and_no_token(
     cli("logout", "app")
     r = cli("auth", "status", "app", "--json")
     assert r.code == 9 and r.stdout == b""  # not signed in: an error, no document
+
+
+def test_profiles_list_escapes_control_characters_from_the_file(terminal, write_config,
+                                                               monkeypatch):
+    cfg = write_config('[profiles.evil]\nendpoint = "https://h.example/dev\\u001b[2K"\n'
+                       'auth = "none"\n')
+    monkeypatch.setenv("RESTCLI_CONFIG", str(cfg))
+    for tty in (True, False):
+        r = terminal("profiles", "list", tty=tty)
+        assert b"\x1b[2K" not in r.stdout
+        assert b"\\x1b[2K" in r.stdout
