@@ -163,8 +163,10 @@ def _format(value, fmt: str):
 
 
 def _days(value, future: bool, name: str):
+    """Whole days between now and the date, truncated toward zero (chrono's num_days)."""
     delta = _as_date(value, name) - datetime.now(UTC)
-    return delta.days if future else (-delta).days
+    days = int(delta.total_seconds() / 86400)
+    return days if future else -days
 
 
 _FILTERS = {

@@ -37,12 +37,16 @@ def expected_value(pred: Predicate, variables: Mapping[str, object], read_file) 
 
 
 def check(pred: Predicate, actual: object, expected: object) -> tuple[bool, str]:
-    """(passed, expected text for the report)."""
+    """(passed, expected text for the report).
+
+    A function returns None when the value's type does not fit it (a number tested with
+    `matches`, a string with `>`): that fails with or without `not`, as in Hurl.
+    """
     ok = _FUNCS[pred.func](actual, expected)
     text = _expected_text(pred, expected)
     if pred.negated:
-        return not ok, "not " + text
-    return ok, text
+        return ok is False, "not " + text
+    return ok is True, text
 
 
 def _expected_text(pred: Predicate, expected: object) -> str:
@@ -60,22 +64,22 @@ def _order(op):
     def compare(actual, expected) -> bool:
         both_numbers = is_number(actual) and is_number(expected)
         same = type_name(actual) == type_name(expected) and isinstance(actual, (str, datetime))
-        return (both_numbers or same) and op(actual, expected)
+        return op(actual, expected) if both_numbers or same else None
     return compare
 
 
-def _starts(actual, expected) -> bool:
-    return _same_text_kind(actual, expected) and actual.startswith(expected)
+def _starts(actual, expected) -> bool | None:
+    return actual.startswith(expected) if _same_text_kind(actual, expected) else None
 
 
-def _ends(actual, expected) -> bool:
-    return _same_text_kind(actual, expected) and actual.endswith(expected)
+def _ends(actual, expected) -> bool | None:
+    return actual.endswith(expected) if _same_text_kind(actual, expected) else None
 
 
-def _contains(actual, expected) -> bool:
+def _contains(actual, expected) -> bool | None:
     if isinstance(actual, list):
         return any(equal(item, expected) for item in actual)
-    return _same_text_kind(actual, expected) and expected in actual
+    return expected in actual if _same_text_kind(actual, expected) else None
 
 
 def _same_text_kind(actual, expected) -> bool:
@@ -83,9 +87,9 @@ def _same_text_kind(actual, expected) -> bool:
         isinstance(actual, bytes) and isinstance(expected, bytes))
 
 
-def _matches(actual, expected) -> bool:
+def _matches(actual, expected) -> bool | None:
     if not isinstance(actual, str):
-        return False
+        return None
     pattern = expected if isinstance(expected, re.Pattern) else re.compile(str(expected))
     return pattern.search(actual) is not None
 
@@ -100,7 +104,7 @@ _FUNCS = {
     "startsWith": _starts,
     "endsWith": _ends,
     "contains": _contains,
-    "includes": lambda a, e: isinstance(a, list) and _contains(a, e),
+    "includes": lambda a, e: _contains(a, e) if isinstance(a, list) else None,
     "matches": _matches,
     "exists": lambda a, _e: a is not NOTHING,
     "isBoolean": lambda a, _e: isinstance(a, bool),
