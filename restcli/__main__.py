@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import sys
-import traceback
 
 from . import errors
 from .app import App
@@ -89,6 +88,9 @@ def _handle(exc: BaseException, application: App) -> int:
             application.err.line(f"  {problem}")
         return exc.exit_code
     if application.environ.get("RESTCLI_DEBUG"):
+        # traceback (and tokenize, linecache) only with RESTCLI_DEBUG (start-up)
+        import traceback
+
         application.err.write("".join(traceback.format_exception(exc)))
     first = str(exc).splitlines()[0] if str(exc) else ""
     application.error(
