@@ -16,9 +16,10 @@ from typing import TYPE_CHECKING, Any
 from .. import auth as auth_modes
 from ..auth.iam import SigV4Auth
 from ..aws import credentials
-from ..client import tls_verify
+from ..client import tls_verify, transport_options
 from ..errors import UsageError
-from ..runner.api import Redactor, RunOptions, Transport, run_files, typed_value
+from ..runner.api import MAX_JOBS, Redactor, RunOptions, Transport, run_files, typed_value
+from ..runner.options import MAX_DURATION_S, MAX_REDIRS, MAX_RETRY
 from ..settings import decide
 
 if TYPE_CHECKING:
@@ -53,9 +54,26 @@ class ProfileAuth:
             return self._auths[profile.name]
 
     def transport_for(self, url: str) -> Transport:
+        """The profile's TLS, timeout, whole-request limit, proxy and client certificate."""
         profile = self.profile(url)
         verify = tls_verify(False, None, profile.get("ca_bundle"))
-        return Transport(verify=verify, timeout=profile.get("timeout"))
+        options = transport_options(profile, self.app.redactor, self.app.environ)
+        self._share_secrets()
+        cert = options.get("client_cert")
+        if cert is not None:
+            certificate, key, password, _ = cert
+            if password:
+                raise UsageError(
+                    f"profile {profile.name!r}: restcli run cannot use an encrypted client key "
+                    "(client_key_password); use a key without a password for run"
+                )
+            cert = (certificate, key) if key else certificate
+        proxy = options["proxy"]
+        return Transport(
+            verify=verify, timeout=profile.get("timeout"), cert=cert,
+            proxies={"http": proxy, "https": proxy} if proxy else None,
+            max_time=options["max_time"],
+        )
 
     def sigv4_auth(self, spec: str):
         """`aws-sigv4: aws:amz:REGION:SERVICE`, signed with restcli's AWS credential chain."""
@@ -115,8 +133,31 @@ def _pair(item: str, where: str) -> tuple[str, str]:
     return name, value
 
 
+# Bounds of the command-line options: every loop and wait of a run stays finite.
+BOUNDS = {
+    "retry": (0, MAX_RETRY), "max_redirs": (0, MAX_REDIRS), "jobs": (1, MAX_JOBS),
+    "from_entry": (1, None), "to_entry": (1, None),
+    "retry_interval": (0.0, MAX_DURATION_S), "max_time": (0.001, MAX_DURATION_S),
+}
+
+
+def check_values(values: dict) -> None:
+    """Usage errors (exit 2) for command-line values out of bounds, before anything runs."""
+    for name, (low, high) in BOUNDS.items():
+        value = values.get(name)
+        if value is None:
+            continue
+        if value != value or value < low or (high is not None and value > high):  # NaN too
+            limit = f"from {low:g} to {high:g}" if high is not None else f"at least {low:g}"
+            raise UsageError(f"--{name.replace('_', '-')} must be {limit}")
+    if values.get("auth"):
+        auth_modes.get(values["auth"])  # an unknown mode: exit 8 with the known ones
+
+
 def run_from_values(app: App, files: list[str], values: dict) -> int:
     """The run as either parser gives it: option values by name (cli/options.RUN_OPTIONS)."""
+    check_values(values)
+
     def given(name, default):
         value = values.get(name)
         return default if value is None else value

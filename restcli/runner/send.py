@@ -38,6 +38,8 @@ class Transport:
     verify: bool | str = True
     cert: str | tuple[str, str] | None = None
     timeout: float = DEFAULT_TIMEOUT  # seconds for connecting and for each read
+    proxies: dict | None = None  # the caller's proxy for this URL (environment ones too)
+    max_time: float | None = None  # seconds a request may take at most, all of it
 
 
 @record
@@ -137,15 +139,18 @@ class Sender:
         return prepared, auth_names
 
     def _transmit(self, prepared, settings: SendSettings, deadline: float, spec: RequestSpec):
+        t = settings.transport
         remaining = deadline - time.monotonic()
+        if t.max_time is not None:
+            remaining = min(remaining, t.max_time)
         if remaining <= 0:
             raise runtime_error("timeout: max-time reached before sending", spec.pos)
-        t = settings.transport
         connect = min(settings.connect_timeout or t.timeout, remaining)
         read = min(t.timeout, remaining)
         try:
             return self.session.send(prepared, stream=True, allow_redirects=False,
-                                     timeout=(connect, read), verify=t.verify, cert=t.cert)
+                                     timeout=(connect, read), verify=t.verify, cert=t.cert,
+                                     **({"proxies": t.proxies} if t.proxies else {}))
         except requests.exceptions.Timeout as e:
             raise runtime_error(f"timeout: {_reason(e)}", spec.pos) from e
         except requests.exceptions.SSLError as e:

@@ -139,3 +139,30 @@ def test_jobs_run_files_in_parallel_with_one_auth_per_profile(cli, profiles, gat
     assert r.code == 0, r.stderr
     assert sorted(rec.path for rec in gateway.received) == [f"/key/job/{i}" for i in range(6)]
     assert {rec.header("x-api-key") for rec in gateway.received} == {API_KEY}
+
+
+@pytest.mark.parametrize("argv", [
+    ["--retry", "-1"], ["--retry", "100000"], ["--max-redirs", "-5"], ["--jobs", "0"],
+    ["--retry-interval", "-1"], ["--max-time", "0"], ["--from-entry", "0"],
+])
+def test_command_line_values_out_of_bounds_are_usage_errors(cli, profiles, gateway, hurl, argv):
+    r = cli("run", hurl("GET {{endpoint}}/x\nHTTP 200\n"), "--profile", "open", *argv)
+    assert r.code == 2, r.stderr
+    assert "unexpected" not in r.stderr
+    assert gateway.received == []
+
+
+def test_unknown_auth_mode_is_a_config_error_before_anything_runs(cli, profiles, gateway, hurl):
+    r = cli("run", hurl("GET {{endpoint}}/x\nHTTP 200\n"), "--profile", "open", "--auth", "kerberos")
+    assert r.code == 8
+    assert "unknown auth mode 'kerberos'" in r.stderr
+    assert gateway.received == []
+
+
+def test_profile_proxy_and_max_time_apply_to_run(cli, write_config, gateway, hurl):
+    cfg = write_config(f'[defaults]\nproxy = "http://127.0.0.1:1"\n'
+                       f'[profiles.api]\nendpoint = "{gateway.url}/open"\nauth = "none"\n')
+    r = cli("--config", cfg, "run", "--test", hurl("GET {{endpoint}}/x\nHTTP 200\n"),
+            "--profile", "api")
+    assert r.code == 11, r.stderr  # the dead proxy was used, so the entry failed
+    assert gateway.received == []
