@@ -89,7 +89,7 @@ def _check_output_file(path: str) -> None:
 
 
 def plan(app: App, method: str, api: str, path: str, items: list[str], opts: CallOptions) -> Plan:
-    """Settings, validation, secrets, auth and the request; nothing is sent."""
+    """ProfileValues, validation, secrets, auth and the request; nothing is sent."""
     _check_output_options(opts)
     parsed = [request.parse_item(i) for i in items]
     parsed += [request.parse_header_option(h) for h in opts.headers]

@@ -1,8 +1,8 @@
-"""Declared profile keys (Param) and a profile's values for a set of them (Settings).
+"""Declared profile keys (Param) and a profile's values for a set of them (ProfileValues).
 
 A leaf both the auth modes and the providers (aws/, cognito/) build on: a mode declares
 its keys, so config validation, `profiles show` and redaction work from one code path,
-and a provider reads its keys through Settings without knowing which mode asked.
+and a provider reads its keys through ProfileValues without knowing which mode asked.
 """
 
 from __future__ import annotations
@@ -57,7 +57,7 @@ class Declared:
     params: tuple[Param, ...]
 
 
-class Settings:
+class ProfileValues:
     """A profile's values for one set of declared keys, resolved on first use.
 
     Secret references are resolved lazily so that switching a profile to another

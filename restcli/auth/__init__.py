@@ -6,7 +6,7 @@ import importlib
 from typing import TYPE_CHECKING
 
 from ..errors import ConfigError
-from ..params import Settings
+from ..params import ProfileValues
 
 if TYPE_CHECKING:
     from ..config import Profile
@@ -48,6 +48,6 @@ def build_auth(
     `offline` (--offline, --curl): no connection of any kind; cached credentials as they are.
     """
     mode = get(mode_name)
-    settings = Settings(profile, mode, redactor, warn)
+    settings = ProfileValues(profile, mode, redactor, warn)
     settings.offline = offline
     return mode.build(settings)

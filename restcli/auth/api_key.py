@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..hosts import header_name_problem
-from .base import HeaderAuth, Mode, Param, Settings
+from .base import HeaderAuth, Mode, Param, ProfileValues
 
 PARAMS = (
     Param("api_key", "the API key (a secret reference: env:, file:, command:)", secret=True),
@@ -12,7 +12,7 @@ PARAMS = (
 )
 
 
-def build(settings: Settings) -> HeaderAuth:
+def build(settings: ProfileValues) -> HeaderAuth:
     return HeaderAuth(settings["api_key_header"], settings.require("api_key"))
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Protocol
 
-from ..params import Param, Settings
+from ..params import Param, ProfileValues
 from ..record import record
 
 
@@ -25,10 +25,10 @@ class Mode:
     summary: str
     params: tuple[Param, ...]
     # build(settings) -> Auth; imports anything heavy inside, never at module import.
-    build: Callable[[Settings], Auth]
+    build: Callable[[ProfileValues], Auth]
     # credentials_from(settings) -> where the credentials come from, for `auth status`:
     # names and references only, never a value, and nothing is fetched.
-    credentials_from: Callable[[Settings], str] | None = None
+    credentials_from: Callable[[ProfileValues], str] | None = None
     # `auth token` prints the resolved credential (the token modes), else a usage error.
     prints_token: bool = False
 

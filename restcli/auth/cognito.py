@@ -12,7 +12,7 @@ import re
 from typing import Any
 
 from ..cognito.keys import PARAMS
-from .base import HeaderAuth, Mode, Settings
+from .base import HeaderAuth, Mode, ProfileValues
 
 
 class CognitoAuth(HeaderAuth):
@@ -32,7 +32,7 @@ class CognitoAuth(HeaderAuth):
         return True
 
 
-def build(settings: Settings) -> CognitoAuth:
+def build(settings: ProfileValues) -> CognitoAuth:
     # Every mode module loads with the config; the provider only when the mode builds (start-up).
     from ..cognito.account import Account, injected_token
 
@@ -50,7 +50,7 @@ def build(settings: Settings) -> CognitoAuth:
     return CognitoAuth(header, scheme, token, account)
 
 
-def token_reference(settings: Settings, use: str) -> str:
+def token_reference(settings: ProfileValues, use: str) -> str:
     """`command:restcli [--config FILE] auth token PROFILE --id|--access`."""
     from ..locations import default_path  # not loaded for --help (start-up)
 

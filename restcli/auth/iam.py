@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 from ..errors import ConfigError
 from ..hosts import identity_pool_id_problem, region_problem
-from .base import AuthBase, Mode, Param, Settings
+from .base import AuthBase, Mode, Param, ProfileValues
 
 # Set by the signer; the date and content hash are worthless to another origin but
 # belong to the signature.
@@ -49,7 +49,7 @@ PARAMS = (
 )
 
 
-def build(settings: Settings):
+def build(settings: ProfileValues):
     # Every mode module loads with the config; the providers only when the mode builds (start-up).
     from ..aws import credentials
     from ..aws import region as regions
@@ -76,7 +76,7 @@ def build(settings: Settings):
     return SigV4Auth(source, region, service, on_secret=settings.redactor.add)
 
 
-def _no_region(settings: Settings, aws_profile: str | None):
+def _no_region(settings: ProfileValues, aws_profile: str | None):
     profile = settings.profile
     if profile.file is not None:
         what = f"profile {profile.name!r}"
@@ -164,7 +164,7 @@ class SigV4Auth(AuthBase):
         return f"SigV4Auth(region={self.region!r}, service={self.service!r})"
 
 
-def credentials_from(settings: Settings) -> str:
+def credentials_from(settings: ProfileValues) -> str:
     """Where SigV4 credentials would come from; nothing is fetched or resolved."""
     values = settings.profile.values
     if values.get("identity_pool_id"):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..hosts import header_name_problem
-from .base import HeaderAuth, Mode, Param, Settings
+from .base import HeaderAuth, Mode, Param, ProfileValues
 
 PARAMS = (
     Param("token", "the token (a secret reference: env:, file:, command:)", secret=True),
@@ -13,11 +13,11 @@ PARAMS = (
 )
 
 
-def build(settings: Settings) -> HeaderAuth:
+def build(settings: ProfileValues) -> HeaderAuth:
     return HeaderAuth(settings["header"], settings.require("token"), settings["scheme"])
 
 
-def credentials_from(settings: Settings) -> str:
+def credentials_from(settings: ProfileValues) -> str:
     scheme = settings.profile.values.get("scheme") or ""
     return (f"the token key, sent in {settings.profile.values.get('header') or 'Authorization'}"
             + (f" after {scheme!r}" if scheme else ""))

@@ -24,7 +24,7 @@ from .oauth import client_credentials, token_url
 from .userpool import UserPool
 
 if TYPE_CHECKING:
-    from ..params import Settings
+    from ..params import ProfileValues
 
 # Tokens are refreshed when they have less than this left, so one never expires in flight.
 REFRESH_MARGIN = 300.0
@@ -114,7 +114,7 @@ def pool_region(pool_id: str | None) -> str | None:
 class Account:
     def __init__(
         self,
-        settings: Settings,
+        settings: ProfileValues,
         warn: Callable[[str], None] | None = None,
         username: str | None = None,
         cache: Cache | None = None,
@@ -387,7 +387,7 @@ class Account:
         return removed
 
 
-def injected_token(settings: Settings) -> tuple[str, str] | None:
+def injected_token(settings: ProfileValues) -> tuple[str, str] | None:
     """A token handed in from outside (CI): RESTCLI_TOKEN, else the profile's `token` key."""
     value = os.environ.get(ENV_TOKEN, "").strip()
     if value:
@@ -401,7 +401,7 @@ def injected_token(settings: Settings) -> tuple[str, str] | None:
     return None
 
 
-def token_source(settings: Settings) -> str:
+def token_source(settings: ProfileValues) -> str:
     """Where the profile's `token` comes from, never the token: its reference, if it is one."""
     raw = settings.profile.values.get("token")
     return raw if is_reference(raw) else "a literal in the profiles file"

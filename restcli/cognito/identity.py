@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..aws.credentials import Frozen
 from ..errors import ConfigError, CredentialsError
-from ..params import Settings
+from ..params import ProfileValues
 from ..secrets import Redactor
 from . import awsjson, claims, endpoints
 from .account import Account, injected_token
@@ -59,8 +59,8 @@ class Login:
         self.injected = injected
 
 
-def _settings(profile: Profile, redactor: Redactor, warn=None) -> Settings:
-    return Settings(profile, USER_POOL, redactor, warn)
+def _settings(profile: Profile, redactor: Redactor, warn=None) -> ProfileValues:
+    return ProfileValues(profile, USER_POOL, redactor, warn)
 
 
 def _account(profile: Profile, redactor: Redactor, warn, offline: bool = False) -> Account:
@@ -78,7 +78,7 @@ def login_for(
 ) -> Login | None:
     """The signed-in user's Login, or None for the unauthenticated (guest) role."""
     # identity_pool_id and guest are read from the profile's values, not the cognito
-    # mode's Settings: they may be declared by the iam mode.
+    # mode's ProfileValues: they may be declared by the iam mode.
     if profile.values.get("guest") or not (
         profile.values.get("user_pool_id") and profile.values.get("client_id")
     ):

@@ -18,7 +18,7 @@ from ..cognito.account import Account, injected_token
 from ..cognito.awsjson import AwsError, transport_detail
 from ..cognito.signin import MFA_CHALLENGES, sign_in
 from ..errors import CredentialsError, UsageError
-from ..params import Settings
+from ..params import ProfileValues
 from ..record import record
 from ..secrets import is_reference
 from .document import print_document
@@ -31,7 +31,7 @@ REVOKE_TIMEOUT = (3.0, 5.0)
 
 def account_for(app: App, name: str, username: str | None = None) -> Account:
     profile = app.config.profile(name)
-    return Account(Settings(profile, cognito.MODE, app.redactor), warn=app.warn, username=username)
+    return Account(ProfileValues(profile, cognito.MODE, app.redactor), warn=app.warn, username=username)
 
 
 # -- login ---------------------------------------------------------------------------
@@ -295,7 +295,7 @@ def _mode_status(app: App, profile, as_json: bool = False) -> None:
             shown = "true" if value is True else "false" if value is False else str(value)
         lines.append((param.name, shown))
     if mode.credentials_from is not None:
-        lines.append(("credentials", mode.credentials_from(Settings(profile, mode, app.redactor))))
+        lines.append(("credentials", mode.credentials_from(ProfileValues(profile, mode, app.redactor))))
     _print(app, lines, as_json)
 
 
@@ -309,7 +309,7 @@ def _mode_token(app: App, profile, use: str | None) -> None:
         )
     if use:
         raise UsageError(f"--{use} is for cognito profiles; auth {mode.name!r} has one token")
-    value = Settings(profile, mode, app.redactor).require("token")
+    value = ProfileValues(profile, mode, app.redactor).require("token")
     # The one output never scrubbed: the token is what this command is for.
     app.write_secret(value + "\n")
 

@@ -16,6 +16,8 @@ from urllib.parse import urljoin, urlsplit
 
 import requests
 
+from restcli.client import REDIRECTS as REDIRECT_STATUSES  # one list with calls
+from restcli.http import SENSITIVE_HEADERS
 from restcli.record import record
 from restcli.runner.build import RequestSpec
 from restcli.runner.errors import runtime_error
@@ -25,10 +27,6 @@ from restcli.runner.response import Call
 MAX_BODY_BYTES = 64 * 1024 * 1024
 CHUNK = 64 * 1024
 DEFAULT_TIMEOUT = 30.0
-SENSITIVE_HEADERS = frozenset({
-    "authorization", "cookie", "x-api-key", "x-amz-security-token", "proxy-authorization",
-})
-REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 
 
 @record

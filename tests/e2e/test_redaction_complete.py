@@ -57,7 +57,7 @@ def test_cached_tokens_are_scrubbed_as_soon_as_read():
     from restcli.cognito.account import Account
     from restcli.cognito.keys import USER_POOL
     from restcli.config import Profile
-    from restcli.params import Settings
+    from restcli.params import ProfileValues
 
     r = Redactor()
     profile = Profile(name="app", endpoint="https://x", values={
@@ -66,7 +66,7 @@ def test_cached_tokens_are_scrubbed_as_soon_as_read():
     from pathlib import Path
 
     _cache(Path(home))
-    Account(Settings(profile, USER_POOL, r)).cached()
+    Account(ProfileValues(profile, USER_POOL, r)).cached()
     for token in (ACCESS, ID, REFRESH):
         assert token not in r.scrub(f"service said: bad token {token}")
 

@@ -176,7 +176,7 @@ def test_source_warnings_are_scrubbed(fake, capsys):
 def test_cache_warnings_of_the_iam_mode_reach_stderr_scrubbed(fake, isolated, capsys):
     from restcli.app import App
     from restcli.auth import iam
-    from restcli.params import Settings
+    from restcli.params import ProfileValues
 
     identity.credentials(profile())
     (entry,) = (isolated / ".cache" / "restcli" / "cognito").glob("awscreds-*.json")
@@ -184,7 +184,7 @@ def test_cache_warnings_of_the_iam_mode_reach_stderr_scrubbed(fake, isolated, ca
     app = App()
     redactor = app.redactor
     redactor.add(str(entry))  # stands in for a secret that happens to be in a warning
-    auth = iam.MODE.build(Settings(profile(), iam.MODE, redactor, app.warn))
+    auth = iam.MODE.build(ProfileValues(profile(), iam.MODE, redactor, app.warn))
     auth.credentials.get()
     err = capsys.readouterr().err
     assert "restcli: warning: ignoring corrupt token cache entry" in err

@@ -18,7 +18,7 @@ from restcli.cognito.account import Account, Tokens
 from restcli.cognito.cache import Cache
 from restcli.config import Profile, parse
 from restcli.errors import ConfigError, CredentialsError
-from restcli.params import Settings
+from restcli.params import ProfileValues
 from restcli.secrets import Redactor
 
 
@@ -29,12 +29,12 @@ def jwt(**payload) -> str:
     return f"{b64({'alg': 'RS256'})}.{b64(payload)}.sig"
 
 
-def settings(**values) -> Settings:
+def settings(**values) -> ProfileValues:
     base = {p.name: p.default for p in mode.PARAMS}
     base.update({"user_pool_id": "eu-west-1_Abc", "client_id": "client1"})
     base.update(values)
     app = App()
-    return Settings(Profile("p", "https://api.example.com", base), mode.MODE, app.redactor, app.warn)
+    return ProfileValues(Profile("p", "https://api.example.com", base), mode.MODE, app.redactor, app.warn)
 
 
 # -- declared keys -------------------------------------------------------------------------
@@ -261,16 +261,16 @@ def test_token_reference_for_curl(isolated, monkeypatch, tmp_path):
 
     default = Path(user_config_dir("restcli", appauthor=False)) / "profiles.toml"
     base = {p.name: p.default for p in mode.PARAMS}
-    s = Settings(Profile("app", "https://x", base, file=default), mode.MODE, Redactor())
+    s = ProfileValues(Profile("app", "https://x", base, file=default), mode.MODE, Redactor())
     assert mode.token_reference(s, "id") == "command:restcli auth token app --id"
     other = tmp_path / "my profiles.toml"
-    s = Settings(Profile("app", "https://x", base, file=other), mode.MODE, Redactor())
+    s = ProfileValues(Profile("app", "https://x", base, file=other), mode.MODE, Redactor())
     assert mode.token_reference(s, "access") == (
         f"command:restcli --config '{other}' auth token app --access")
 
 
 # -- warnings, renewal, token URLs and one translation of transport errors ----------------
-def _fresh_in_default_cache(**values) -> Settings:
+def _fresh_in_default_cache(**values) -> ProfileValues:
     s = settings(username="alice", **values)
     account = Account(s)
     tokens = Tokens(jwt(username="sub-1"), time.time() + 3600, jwt(**{"cognito:username": "alice"}),
@@ -320,7 +320,7 @@ def test_token_reference_asks_locations_for_the_default_path(monkeypatch, tmp_pa
     mine = tmp_path / "elsewhere" / "profiles.toml"
     monkeypatch.setattr(restcli.locations, "default_path", lambda: mine)
     base = {p.name: p.default for p in mode.PARAMS}
-    s = Settings(Profile("app", "https://x", base, file=mine), mode.MODE, Redactor())
+    s = ProfileValues(Profile("app", "https://x", base, file=mine), mode.MODE, Redactor())
     assert mode.token_reference(s, "id") == "command:restcli auth token app --id"
     assert not hasattr(mode, "_default_config_path")
 

@@ -11,7 +11,7 @@ from restcli.auth import iam
 from restcli.aws import region as regions
 from restcli.config import Profile
 from restcli.errors import CONFIG, ConfigError
-from restcli.params import Settings
+from restcli.params import ProfileValues
 from restcli.secrets import Redactor
 
 
@@ -34,14 +34,14 @@ def test_from_host(host, expected):
     assert regions.from_host(host) == expected
 
 
-def settings(endpoint: str, **values) -> Settings:
+def settings(endpoint: str, **values) -> ProfileValues:
     profile = Profile(
         name="prof",
         endpoint=endpoint,
         values={"auth": "iam", "region": None, "service": None, "aws_profile": None, **values},
         file=Path("/tmp/profiles.toml"),
     )
-    return Settings(profile, iam.MODE, Redactor())
+    return ProfileValues(profile, iam.MODE, Redactor())
 
 
 @pytest.fixture
