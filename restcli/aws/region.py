@@ -13,8 +13,10 @@ import os
 import re
 from collections.abc import Mapping
 
+from ..hosts import REGION
+
 DEFAULT_SERVICE = "execute-api"
-_REGION = r"([a-z]{2}(?:-[a-z]+)+-\d+)"
+_REGION = f"({REGION.pattern})"
 # {api-id}.execute-api.{region}.amazonaws.com, private APIs ({api-id}-{vpce-id}.execute-api
 # ... and {vpce-id}.execute-api.{region}.vpce.amazonaws.com), and the China partition.
 _EXECUTE_API = re.compile(rf"^[^.]+\.execute-api\.{_REGION}\.(?:vpce\.)?amazonaws\.com(?:\.cn)?$")

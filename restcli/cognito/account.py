@@ -15,7 +15,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from ..errors import ConfigError, CredentialsError
-from ..hosts import region_problem, valid_region
+from ..hosts import REGION, region_problem, valid_region
 from ..secrets import is_reference
 from . import awsjson, claims
 from .awsjson import NETWORK_HINT, AwsError
@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 REFRESH_MARGIN = 300.0
 ENV_TOKEN = "RESTCLI_TOKEN"
 USER_FLOWS = ("srp", "password")
-_POOL_REGION = r"^([a-z]{2}(?:-[a-z]+)+-\d+)_"
+_POOL_REGION = rf"^({REGION.pattern})_"
 
 
 class Tokens:

@@ -11,10 +11,10 @@ from urllib.parse import urlsplit
 
 from .. import __version__
 from ..errors import ConfigError
+from ..hosts import LOOPBACK_HOSTS
 from .awsjson import CONNECT_TIMEOUT, READ_TIMEOUT, AwsError, bounded_post
 
 # The client secret goes in the request: plain http only to this machine (a local stub).
-LOOPBACK_HOSTS = ("127.0.0.1", "::1", "localhost")
 
 
 def token_url(domain: str, where: str = "key 'domain'") -> str:
