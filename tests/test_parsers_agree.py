@@ -116,3 +116,27 @@ def test_fast_parser_and_typer_agree_on_run(argv, monkeypatch):
     get_command(app).main(args=list(argv), prog_name="restcli", standalone_mode=False, obj=App())
     config, files, values = fast_result
     assert seen == [(config, files, {k: v for k, v in values.items() if v not in (None, False)})]
+
+
+def _one_line_per_option() -> list[list[str]]:
+    """Every request option, each flag spelling, with a value of its kind."""
+    from restcli.cli.options import OPTIONS
+
+    sample = {str: "x.txt", int: "3", float: "2.5"}
+    lines = []
+    for opt in OPTIONS:
+        for flag in opt.flags:
+            words = [flag] if opt.kind is bool else [flag, sample[opt.kind]]
+            if opt.name == "header":
+                words = [flag, "X-A: 1"]
+            elif opt.name == "query":
+                words = [flag, "a=1"]
+            lines.append(["get", "p", "/x", *words])
+    return lines
+
+
+@pytest.mark.parametrize("argv", _one_line_per_option(), ids=" ".join)
+def test_every_option_parses_the_same_both_ways(argv, monkeypatch):
+    fast_result = _fast(argv)
+    assert fast_result is not None, "an ordinary request line must not need Typer"
+    assert fast_result == _typer(argv, monkeypatch)
