@@ -186,10 +186,13 @@ def terminal():
     from restcli.app import App
 
     def run(*args: str, stdin: str = "", tty: bool = True, stdout_tty: bool | None = None,
-            stderr_tty: bool | None = None, stdin_tty: bool | None = None) -> Result:
+            stderr_tty: bool | None = None, stdin_tty: bool | None = None,
+            color: bool = False) -> Result:
         out, err = _Stream(), _Stream()
+        # The isolation sets NO_COLOR; colour=True is a terminal whose user wants colour.
+        environ = {k: v for k, v in os.environ.items() if not (color and k == "NO_COLOR")}
         app = App(
-            stdin=io.StringIO(stdin), stdout=out, stderr=err,
+            stdin=io.StringIO(stdin), stdout=out, stderr=err, environ=environ,
             stdin_tty=tty if stdin_tty is None else stdin_tty,
             stdout_tty=tty if stdout_tty is None else stdout_tty,
             stderr_tty=tty if stderr_tty is None else stderr_tty,

@@ -3,33 +3,13 @@
 
 from __future__ import annotations
 
-import io
 import json
 import os
 
 import pytest
 
 from restcli import errors
-from restcli.__main__ import main
-from restcli.app import App
 from tests.conftest import API_KEY
-
-
-def terminal(*args: str, color: bool = False) -> tuple[int, str, str]:
-    """restcli in process with stdout and stderr as terminals (no pty needed)."""
-    out, err = io.BytesIO(), io.BytesIO()
-    stdout = io.TextIOWrapper(out, encoding="utf-8", write_through=True)
-    stderr = io.TextIOWrapper(err, encoding="utf-8", write_through=True)
-    environ = dict(os.environ)
-    if color:
-        environ.pop("NO_COLOR", None)
-    app = App(stdout=stdout, stderr=stderr, environ=environ, stdout_tty=True, stderr_tty=True,
-              stdin_tty=False)
-    code = main(list(args), app=app)
-    stdout.flush()
-    stderr.flush()
-    return code, out.getvalue().decode(), err.getvalue().decode()
-
 
 # -- filters --------------------------------------------------------------------------------
 
@@ -44,8 +24,9 @@ def test_json_forces_pretty_into_a_pipe(cli, profiles):
     assert r.stdout == b'[\n  "item-1",\n  "item-2",\n  "item-3"\n]\n'
 
 
-def test_filter_on_a_terminal_is_pretty(profiles):
-    code, out, _ = terminal("get", "keyed", "/catalog", "-f", "items[].n")
+def test_filter_on_a_terminal_is_pretty(profiles, terminal):
+    r = terminal("get", "keyed", "/catalog", "-f", "items[].n", stdin_tty=False)
+    code, out, _ = r.code, r.out, r.stderr
     assert code == 0
     assert out == "[\n  1,\n  2,\n  3\n]\n"
 

@@ -7,14 +7,14 @@ import json
 import re
 
 from restcli.output import colourise
-from tests.e2e.test_scripting_output import terminal
 
 ESC = "\x1b"
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
-def test_json_on_a_terminal_is_coloured_and_indented(profiles):
-    code, out, _ = terminal("get", "keyed", "/catalog", "n==1", color=True)
+def test_json_on_a_terminal_is_coloured_and_indented(profiles, terminal):
+    r = terminal("get", "keyed", "/catalog", "n==1", color=True, stdin_tty=False)
+    code, out, _ = r.code, r.out, r.stderr
     assert code == 0
     assert ESC + "[" in out
     plain = ANSI.sub("", out)
@@ -24,8 +24,9 @@ def test_json_on_a_terminal_is_coloured_and_indented(profiles):
     assert body.startswith('{\n  "items": [\n')
 
 
-def test_no_color_keeps_indentation_without_colour(profiles):
-    code, out, _ = terminal("get", "keyed", "/catalog", "n==1")
+def test_no_color_keeps_indentation_without_colour(profiles, terminal):
+    r = terminal("get", "keyed", "/catalog", "n==1", stdin_tty=False)
+    code, out, _ = r.code, r.out, r.stderr
     assert code == 0 and ESC not in out
     assert json.loads(out.split("\n", 1)[1])["items"][0]["n"] == 1
 
@@ -40,15 +41,17 @@ def test_colouriser_keeps_the_text_and_marks_each_kind():
     assert "\x1b[35mtrue\x1b[0m" in coloured and "\x1b[35mnull\x1b[0m" in coloured
 
 
-def test_verbose_is_coloured_on_a_terminal(profiles):
-    code, _, err = terminal("get", "keyed", "/catalog", "-v", color=True)
+def test_verbose_is_coloured_on_a_terminal(profiles, terminal):
+    r = terminal("get", "keyed", "/catalog", "-v", color=True, stdin_tty=False)
+    code, _, err = r.code, r.out, r.stderr
     assert code == 0
     assert "\x1b[32mHTTP/1.1 200 OK\x1b[0m" in err
     assert "\x1b[36mContent-Type\x1b[0m: application/json" in err
 
 
-def test_control_characters_from_the_server_are_escaped_on_stderr(profiles):
-    code, out, err = terminal("get", "keyed", "/hostile", "-v")
+def test_control_characters_from_the_server_are_escaped_on_stderr(profiles, terminal):
+    r = terminal("get", "keyed", "/hostile", "-v", stdin_tty=False)
+    code, out, err = r.code, r.out, r.stderr
     assert code == 4
     for raw in ("\x1b", "\x07", "\x9b", "\x7f"):
         assert raw not in err, repr(raw)
@@ -74,7 +77,8 @@ def test_error_body_with_output_is_escaped_on_stderr(cli, profiles, tmp_path):
     assert "\x9b" not in r.stderr and "denied" in r.stderr
 
 
-def test_c1_and_del_in_json_strings_are_escaped_on_a_terminal(profiles):
-    code, out, _ = terminal("get", "keyed", "/hostile", "--ignore-status")
+def test_c1_and_del_in_json_strings_are_escaped_on_a_terminal(profiles, terminal):
+    r = terminal("get", "keyed", "/hostile", "--ignore-status", stdin_tty=False)
+    code, out, _ = r.code, r.out, r.stderr
     assert code == 0
     assert "\x9b" not in out and "\\u009b31m" in out
