@@ -298,23 +298,6 @@ def test_reset_connection(cli, profiles, gateway):
     assert "Traceback" not in r.stderr
 
 
-def test_pretty_on_terminal(profiles, gateway):
-    def run_tty(*args):
-        code, out = _run_with_ptys(list(args), {})
-        text = out["stdout"].replace("\r\n", "\n")
-        return code, re.sub(r"\x1b\[[0-9;]*m", "", text)
-
-    code, text = run_tty("get", "open", "/x")
-    assert code == 0
-    assert text.startswith("HTTP/1.1 200 OK")
-    assert '"method": "GET"' in text  # indented JSON
-    code, text = run_tty("get", "open", "/binary")
-    assert "binary body: 256 bytes" in text and "-o" in text
-
-
-# --- redirects -------------------------------------------------------------------------
-
-
 def test_same_origin_redirect_keeps_key(cli, profiles, gateway):
     r = cli("get", "keyed", "/redirect", "to==/key/landed")
     assert r.code == 0, r.stderr
@@ -488,6 +471,8 @@ def _run_with_ptys(args, env_changes, stdout_tty=True, stderr_tty=False):
 
 
 def test_colour_on_a_terminal_and_no_color_honoured(profiles, gateway):
+    # The one end-to-end check on a real pseudo-terminal; the rest of terminal behaviour is
+    # tested in process (tests/e2e/test_terminal.py, the `terminal` fixture).
     colour = re.compile(r"\x1b\[[0-9;]*3[0-9][;m]")
     code, out = _run_with_ptys(["get", "open", "/x"], {"NO_COLOR": None, "TERM": "xterm-256color"})
     assert code == 0
@@ -496,13 +481,3 @@ def test_colour_on_a_terminal_and_no_color_honoured(profiles, gateway):
     assert code == 0
     assert not colour.search(out["stdout"])
     assert '"method": "GET"' in out["stdout"]
-
-
-def test_download_progress_on_a_terminal(profiles, gateway, tmp_path):
-    target = tmp_path / "big.bin"
-    code, out = _run_with_ptys(["get", "open", "/bytes", "n==2000000", "-o", str(target)],
-                               {"NO_COLOR": "1"}, stdout_tty=False, stderr_tty=True)
-    assert code == 0
-    assert target.stat().st_size == 2_000_000
-    assert f"saved 200 response body to {target}" in out["stderr"]
-    assert "━" in out["stderr"] or "MB" in out["stderr"]  # the bar was drawn

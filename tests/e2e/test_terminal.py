@@ -90,3 +90,9 @@ def test_download_shows_percentage_and_ends_with_a_summary(terminal, profiles, t
 def test_silent_download_says_nothing(terminal, profiles, tmp_path):
     r = terminal("get", "open", "/bytes", "n==1000", "-o", tmp_path / "f", "-s", stdout_tty=False)
     assert r.code == 0 and r.stderr == ""
+
+
+def test_a_binary_body_on_a_terminal_is_described_not_printed(terminal, profiles):
+    r = terminal("get", "open", "/binary")
+    assert r.code == 0
+    assert b"binary body: 256 bytes" in r.stdout and b"-o" in r.stdout
