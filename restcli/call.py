@@ -14,10 +14,10 @@ from . import __version__, errors, request
 from . import auth as auth_modes
 from .client import Client, SendOptions, tls_verify, transport_options
 from .deadline import ERROR_BODY_LIMIT, read_capped, size_text
-from .output import OutputOptions, print_response_head, render
+from .output import OutputOptions, inert, print_response_head, render
+from .output.wire import print_request
 from .record import Factory, record
 from .settings import decide
-from .wire import print_request
 
 if TYPE_CHECKING:
     from .app import App
@@ -83,7 +83,7 @@ def target(app: App, api: str, path: str) -> tuple[Profile, str]:
 
 def _check_output_file(path: str) -> None:
     """Before anything is sent: -o must name something restcli can write (download.check)."""
-    from .download import check  # only for -o (start-up)
+    from .output.download import check  # only for -o (start-up)
 
     check(path)
 
@@ -129,11 +129,11 @@ def plan(app: App, method: str, api: str, path: str, items: list[str], opts: Cal
 def _check_output_options(opts: CallOptions) -> None:
     """-w and -f are checked before anything else: a bad one is exit 2, nothing resolved."""
     if opts.write_out:
-        from .writeout import check  # only with -w (start-up)
+        from .output.writeout import check  # only with -w (start-up)
 
         check(opts.write_out)
     if opts.output.filter_expr:
-        from .filters import compile_expr  # only with -f (start-up)
+        from .output.filters import compile_expr  # only with -f (start-up)
 
         compile_expr(opts.output.filter_expr)
 
@@ -152,7 +152,7 @@ def call(app: App, method: str, api: str, path: str, items: list[str], opts: Cal
             print_request(app, prepared, the_plan.secret_names, to_stdout=True)
             return errors.OK
         if opts.curl:
-            from .curl_export import to_curl  # only for --curl (start-up)
+            from .output.curl import to_curl  # only for --curl (start-up)
 
             prepared = client.prepare(the_plan.spec, the_plan.auth)
             app.out.line(to_curl(app, the_plan.spec, prepared, the_plan.auth, the_plan.profile.name))
@@ -218,14 +218,14 @@ def _send_and_render(
     except Exception:  # noqa: BLE001 - reported, then raised as it was
         if opts.write_out:
             # curl's convention: a transfer that got no response reports http_code 000.
-            from .writeout import write_out  # only with -w (start-up)
+            from .output.writeout import write_out  # only with -w (start-up)
 
             write_out(app, opts.write_out, None, the_plan.spec, started, counts)
         raise
     with resp:
         code = _render_response(app, resp, opts)
         if opts.write_out:
-            from .writeout import write_out  # only with -w (start-up)
+            from .output.writeout import write_out  # only with -w (start-up)
 
             write_out(app, opts.write_out, resp, the_plan.spec, started, counts)
         return code
@@ -268,8 +268,7 @@ def _read_error_body(app: App, resp) -> None:
 
 
 def _report(app: App, resp) -> None:
-    from .hints import for_response  # only for a failed call (start-up)
-    from .output import inert
+    from .output.hints import for_response  # only for a failed call (start-up)
 
     line, hint = for_response(resp)
     if 300 <= resp.status_code < 400 and resp.headers.get("Location"):

@@ -70,7 +70,7 @@ class Pager:
         self.where = where
         if token_expr:
             # jmespath only for token paging (start-up)
-            from .filters import compile_expr
+            from .output.filters import compile_expr
 
             self.token = compile_expr(token_expr, where)
 
@@ -86,7 +86,7 @@ class Pager:
                 )
         elif self.token is not None:
             # jmespath only for token paging (start-up)
-            from .filters import search
+            from .output.filters import search
 
             value = search(self.token, parse_json(body, resp, "--paginate"), self.where)
             if value is None or value == "":

@@ -149,9 +149,9 @@ def test_sigterm_and_sighup_leave_no_partial_file(profiles, gateway, tmp_path, s
 
 def test_fifo_without_a_reader_is_refused_before_sending(cli, profiles, gateway, tmp_path,
                                                          monkeypatch):
-    import restcli.download
+    import restcli.output.download
 
-    monkeypatch.setattr(restcli.download, "READER_WAIT", 0.2)
+    monkeypatch.setattr(restcli.output.download, "READER_WAIT", 0.2)
     fifo = tmp_path / "lonely"
     os.mkfifo(fifo)
     r = cli("post", "open", "/x", "a=1", "-o", fifo)

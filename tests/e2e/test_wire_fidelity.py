@@ -338,7 +338,7 @@ def test_an_ordinary_call_imports_neither_the_items_nor_the_forms_module(rec):
     code = (
         "import sys; from restcli.__main__ import main; "
         f"rc = main(['get', '{rec.url}/x', 'q==1', 'a=1', 'X-A:1']); "
-        "print('', rc, 'restcli.items' in sys.modules, 'restcli.forms' in sys.modules)"
+        "print('', rc, 'restcli.request.items' in sys.modules, 'restcli.request.forms' in sys.modules)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split()[-3:] == ["0", "False", "False"]

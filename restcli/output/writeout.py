@@ -12,11 +12,11 @@ import re
 import time
 from typing import TYPE_CHECKING, Any
 
-from .errors import UsageError
-from .output import RESPONSE_SECRETS, display_header, inert
+from ..errors import UsageError
+from ..output import RESPONSE_SECRETS, display_header, inert
 
 if TYPE_CHECKING:
-    from .app import App
+    from ..app import App
 
 VARIABLES = (
     "http_code", "method", "url_effective", "time_total", "size_download", "content_type",

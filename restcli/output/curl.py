@@ -13,12 +13,12 @@ import shlex
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
-from .errors import UsageError
-from .request import header_text
+from ..errors import UsageError
+from ..request import header_text
 
 if TYPE_CHECKING:
-    from .app import App
-    from .request import RequestSpec
+    from ..app import App
+    from ..request import RequestSpec
 
 # Headers requests adds on its own; curl has its own equivalents.
 _TRANSPORT = {"content-length", "connection", "accept-encoding", "host"}

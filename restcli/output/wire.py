@@ -13,10 +13,10 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from .output import display_header
+from . import display_header
 
 if TYPE_CHECKING:
-    from .app import App
+    from ..app import App
 
 
 def wire_head(prep: Any, sink: Callable[[bytes], None] | None = None) -> bytes:

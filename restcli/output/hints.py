@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from .deadline import ERROR_BODY_LIMIT, read_capped
+from ..deadline import ERROR_BODY_LIMIT, read_capped
 
 _BY_TYPE = {
     "MissingAuthenticationTokenException": (

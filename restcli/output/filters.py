@@ -10,7 +10,7 @@ from typing import Any
 import jmespath
 from jmespath.exceptions import JMESPathError, LexerError, ParseError
 
-from .errors import OutputError, UsageError
+from ..errors import OutputError, UsageError
 
 
 def compile_expr(expr: str, option: str = "--filter") -> Any:

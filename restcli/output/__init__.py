@@ -11,14 +11,14 @@ import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from .deadline import size_text
-from .errors import OutputError
-from .http import SENSITIVE_HEADERS
-from .record import record
-from .secrets import mask
+from ..deadline import size_text
+from ..errors import OutputError
+from ..http import SENSITIVE_HEADERS
+from ..record import record
+from ..secrets import mask
 
 if TYPE_CHECKING:
-    from .app import App
+    from ..app import App
 
 CHUNK = 64 * 1024
 # Response headers that can carry credentials back (a session, an echoed authorization).

@@ -18,10 +18,10 @@ from collections.abc import Callable
 from typing import Any, BinaryIO
 from urllib.parse import quote, urlsplit, urlunsplit
 
-from .errors import CredentialsError, UsageError
-from .http import SENSITIVE_HEADERS, valid_header_name
-from .record import Factory, record
-from .secrets import resolve, run_command
+from ..errors import CredentialsError, UsageError
+from ..http import SENSITIVE_HEADERS, valid_header_name
+from ..record import Factory, record
+from ..secrets import resolve, run_command
 
 # Characters allowed unescaped in a path (RFC 3986 pchar and "/"); "%" is handled apart.
 _PATH_SAFE = "/:@!$&'()*+,;=-._~"

@@ -13,7 +13,7 @@ import uuid
 from typing import Any
 from urllib.parse import urlencode
 
-from .errors import UsageError
+from ..errors import UsageError
 
 URLENCODED = "application/x-www-form-urlencoded; charset=utf-8"
 CHUNK = 64 * 1024
