@@ -321,10 +321,13 @@ class _Parser:
 
     @staticmethod
     def check_lang(lang: str | None, modifiers: set[str], pos) -> None:
+        # Hurl's grammar: ``` with no type, or json, xml, graphql, base64, hex.
         if lang == "graphql":
             raise unsupported("a GraphQL body", pos)
-        if lang not in (None, "json", "xml", "text", "csv", "html", "yaml", "txt"):
-            raise HurlError("parse", f"unknown language hint '{lang}' after ```", pos)
+        if lang in ("base64", "hex"):
+            raise unsupported(f"a multiline {lang} body (use {lang},...; on one line)", pos)
+        if lang not in (None, "json", "xml"):
+            raise HurlError("parse", f"unknown multiline string type '{lang}' after ```", pos)
         unknown = modifiers - {"escape", "novariable"}
         if unknown:
             raise HurlError("parse", f"unknown modifier '{min(unknown)}' after ```", pos)

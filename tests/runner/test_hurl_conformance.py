@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from restcli.runner.codes import EXIT_ASSERT, EXIT_OK
 
 
@@ -123,3 +125,17 @@ def test_template_in_json_string_is_escaped(run):
     assert result.code == EXIT_OK, result.err
     sent = json.loads(json.loads(result.out)["body"])
     assert sent == {"key0": 'say "hi"\\', "key1": True, "key2": None, "key3": 42}
+
+
+def test_multiline_string_types_follow_hurls_grammar(tmp_path):
+    from restcli.runner.errors import HurlError
+    from restcli.runner.parser import parse
+
+    for kind in ("base64", "hex"):
+        with pytest.raises(HurlError) as e:
+            parse(f"POST http://127.0.0.1:1/x\n```{kind}\nAAAA\n```\n", "f.hurl")
+        assert "not supported by restcli" in str(e.value)
+    with pytest.raises(HurlError) as e:
+        parse("POST http://127.0.0.1:1/x\n```csv\na,b\n```\n", "f.hurl")
+    assert "unknown multiline string type 'csv'" in str(e.value)
+    parse("POST http://127.0.0.1:1/x\n```json\n{}\n```\n", "f.hurl")
