@@ -32,7 +32,7 @@ def check(fmt: str) -> None:
         if name is not None and name not in VARIABLES and name not in ("json", "stderr", "stdout"):
             raise UsageError(
                 f"-w: unknown variable %{{{name}}}",
-                hint="known: " + " ".join(f"%{{{v}}}" for v in (*VARIABLES, "json", "stderr"))
+                hint="known: " + " ".join(f"%{{{v}}}" for v in (*VARIABLES, "json", "stderr", "stdout"))
                 + " %header{NAME}",
             )
 
