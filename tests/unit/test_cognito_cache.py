@@ -141,3 +141,17 @@ def test_the_lock_excludes_another_process(cache):
     finally:
         release.set()
         proc.join(10)
+
+
+def test_a_fifo_where_an_entry_should_be_is_ignored_without_blocking(tmp_path):
+    import os
+
+    from restcli.cognito.cache import Cache
+
+    warnings = []
+    cache = Cache(root=tmp_path, warn=warnings.append)
+    key = ("tokens", "pool", "client", "user")
+    cache.path(key).parent.mkdir(parents=True, exist_ok=True)
+    os.mkfifo(cache.path(key))
+    assert cache.read(key) is None
+    assert warnings and "not a regular file" in warnings[0]
