@@ -210,3 +210,67 @@ def test_https_to_http_drops_credentials(cli, write_config, monkeypatch, tls_red
     landed = other_gateway.last
     assert landed.path == "/open/landed"
     assert landed.header("x-api-key") is None and landed.header("cookie") is None
+
+
+# -- same origin keeps credentials; another host gets none of them -----------------------
+def test_same_origin_redirect_keeps_key(cli, profiles, gateway):
+    r = cli("get", "keyed", "/redirect", "to==/key/landed")
+    assert r.code == 0, r.stderr
+    assert gateway.last.path == "/key/landed"
+    assert gateway.last.header("x-api-key") == API_KEY
+
+
+def test_cross_host_redirect_drops_credentials(cli, profiles, gateway, other_gateway):
+    r = cli("get", "keyed", "/redirect", f"to=={other_gateway.url}/open/landed", "-H", "Cookie: c=1")
+    assert r.code == 0, r.stderr
+    landed = other_gateway.last
+    assert landed.path == "/open/landed"
+    for name in ("x-api-key", "authorization", "cookie"):
+        assert landed.header(name) is None
+    assert landed.header("x-client") == "restcli-tests"
+
+
+def test_cross_host_redirect_drops_custom_token_header(cli, write_config, gateway, monkeypatch,
+                                                       other_gateway):
+    monkeypatch.setenv("T", TOKEN)
+    cfg = write_config(
+        f"""
+        [profiles.c]
+        endpoint = "{gateway.url}/open"
+        auth = "token"
+        token = "env:T"
+        header = "X-My-Token"
+        """
+    )
+    r = cli("--config", cfg, "get", "c", "/redirect", f"to=={other_gateway.url}/open/x")
+    assert r.code == 0
+    assert other_gateway.last.header("x-my-token") is None
+
+
+def test_cross_host_redirect_drops_every_credential_header(cli, write_config, gateway, monkeypatch,
+                                                      tmp_path, other_gateway):
+    monkeypatch.setenv("T", TOKEN)
+    monkeypatch.setenv("REF", "from-a-reference")
+    script = tmp_path / "h.py"
+    script.write_text("print('X-From-Command: cmd-secret')\n")
+    cfg = write_config(
+        f"""
+        [profiles.c]
+        endpoint = "{gateway.url}/open"
+        auth = "token"
+        token = "env:T"
+        header = "X-My-Token"
+        headers_command = "{sys.executable} {script}"
+        [profiles.c.headers]
+        X-Ref = "env:REF"
+        X-Plain = "kept"
+        """
+    )
+    r = cli("--config", cfg, "get", "c", "/redirect", f"to=={other_gateway.url}/open/x",
+            "X-My-Token:user-value")
+    assert r.code == 0, r.stderr
+    landed = other_gateway.last
+    for name in ("x-my-token", "x-ref", "x-from-command"):
+        assert landed.header(name) is None, name
+    assert landed.header("x-plain") == "kept"
+    assert gateway.received[0].header("x-my-token") == "user-value"
