@@ -114,9 +114,10 @@ def pager_for(the_plan: Any, opts: Any) -> Pager:
     """The pager a call asks for, every setting checked before anything is sent."""
     if the_plan.spec.method not in ("GET", "HEAD"):
         raise UsageError("--paginate follows GET requests only")
+    # Decided with the other settings (settings.decide): the profile's table, with the
+    # fields --paginate-next and --paginate-param typed over it.
     configured = the_plan.profile.get("paginate") or {}
-    expr = opts.paginate_next or configured.get("next")
-    param = opts.paginate_param or (None if opts.paginate_next else configured.get("param"))
+    expr, param = configured.get("next"), configured.get("param")
     where = "--paginate-next" if opts.paginate_next else "profile key paginate.next"
     if opts.paginate_param and not expr:
         raise UsageError("--paginate-param needs --paginate-next (or the profile's paginate)")

@@ -36,8 +36,14 @@ def decide(
     if not given:
         return profile
     params = all_params()
-    for key, value in given.items():
+    for key, value in list(given.items()):
         param = params[key]
+        if param.kind is dict:
+            # A table's fields typed on the command line replace the profile's ("" unsets
+            # one); the table is checked where it is used, with the option's name.
+            merged = {**(profile.get(key) or {}), **value}
+            given[key] = {k: v for k, v in merged.items() if v != ""}
+            continue
         # An unknown --auth is left to the mode registry, which lists the known modes.
         problem = param.problem(value)
         if problem:

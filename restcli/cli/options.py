@@ -158,7 +158,8 @@ def call_options(values: dict[str, Any]):
         paginate_param=values.get("paginate_param"),
         max_pages=values.get("max_pages"),
         overrides=profile_overrides(values),
-        flags={opt.key: opt.flags[-1] for opt in OPTIONS if opt.key},
+        flags={**{opt.key: opt.flags[-1] for opt in OPTIONS if opt.key},
+               "paginate": "--paginate-next"},
         output=OutputOptions(
             # `-o -`: standard output, as curl.
             output_file=values.get("output"),
@@ -175,11 +176,25 @@ def call_options(values: dict[str, Any]):
 
 def profile_overrides(values: dict[str, Any]) -> dict[str, Any]:
     """Profile keys set on the command line (None: not given; a flag left off is not given)."""
-    return {
+    overrides = {
         opt.key: (values.get(opt.name) or None) if opt.kind is bool else values.get(opt.name)
         for opt in OPTIONS
         if opt.key
     }
+    overrides["paginate"] = _paginate_fields(values)
+    return overrides
+
+
+def _paginate_fields(values: dict[str, Any]) -> dict[str, str] | None:
+    """--paginate-next and --paginate-param set fields of the profile's `paginate` table; a
+    new expression brings its own parameter ("" unsets the profile's)."""
+    expr, param = values.get("paginate_next"), values.get("paginate_param")
+    if expr is None and param is None:
+        return None
+    fields = {"param": param or ""}
+    if expr is not None:
+        fields["next"] = expr
+    return fields
 
 
 def split_target(api: str, path: str, items: list[str]) -> tuple[str, list[str]]:

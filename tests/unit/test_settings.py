@@ -74,3 +74,16 @@ def test_bounds_come_from_the_key_and_name_the_option(argv, message, tmp_path):
     with pytest.raises(UsageError) as e:
         _decided(_profile(tmp_path, {}, {}), argv)
     assert str(e.value).startswith(message)
+
+
+def test_paginate_fields_typed_over_the_profiles_table(tmp_path):
+    profile = _profile(tmp_path, {"paginate": {"next": "d", "param": "dp"}},
+                       {"paginate": {"next": "meta.next", "param": "cursor"}})
+    assert _decided(profile, []).get("paginate") == {"next": "meta.next", "param": "cursor"}
+    assert _decided(profile, ["--paginate-param", "after"]).get("paginate") == {
+        "next": "meta.next", "param": "after"}
+    # A new expression brings its own parameter: the profile's is not kept with it.
+    assert _decided(profile, ["--paginate-next", "nextToken"]).get("paginate") == {
+        "next": "nextToken"}
+    assert _decided(profile, ["--paginate-next", "n", "--paginate-param", "p"]).get(
+        "paginate") == {"next": "n", "param": "p"}
