@@ -98,9 +98,7 @@ def plan(app: App, method: str, api: str, path: str, items: list[str], opts: Cal
     profile = decide(profile, opts.overrides, opts.flags)
     if opts.insecure:
         app.warn("TLS verification is off (--insecure): the connection can be intercepted")
-    verify = tls_verify(
-        opts.insecure, opts.overrides.get("ca_bundle"), profile.get("ca_bundle")
-    )
+    verify = tls_verify(opts.insecure, profile)
     if opts.output.output_file is not None and opts.output.output_file != "-":
         _check_output_file(opts.output.output_file)
     # The auth first: its secrets are then known to the redactor if a header command fails.

@@ -447,15 +447,17 @@ def _parse_retry_after(value: str) -> float | None:
     return max(0.0, when.timestamp() - time.time())
 
 
-def tls_verify(insecure: bool, ca_bundle: str | None, from_profile: str | None = None) -> bool | str:
-    """TLS verification: on, or with a CA bundle; off only when asked (the caller warns)."""
+def tls_verify(insecure: bool, profile: Any) -> bool | str:
+    """TLS verification for a decided profile: on, or with its CA bundle; off only when
+    asked (the caller warns). A missing bundle is the fault of whoever named it."""
     if insecure:
         return False
-    for path, error in ((ca_bundle, UsageError), (from_profile, ConfigError)):
-        if path:
-            path = os.path.expanduser(path)
-            if not os.path.isfile(path):
-                where = "--ca-bundle" if error is UsageError else "the profile's ca_bundle"
-                raise error(f"CA bundle not found: {path} ({where})")
-            return path
-    return True
+    path = profile.get("ca_bundle")
+    if not path:
+        return True
+    path = os.path.expanduser(path)
+    if not os.path.isfile(path):
+        if profile.sources.get("ca_bundle") == "command line":
+            raise UsageError(f"CA bundle not found: {path} (--ca-bundle)")
+        raise ConfigError(f"CA bundle not found: {path} (the profile's ca_bundle)")
+    return path

@@ -56,7 +56,7 @@ class ProfileAuth:
     def transport_for(self, url: str) -> Transport:
         """The profile's TLS, timeout, whole-request limit, proxy and client certificate."""
         profile = self.profile(url)
-        verify = tls_verify(False, None, profile.get("ca_bundle"))
+        verify = tls_verify(False, profile)
         options = transport_options(profile, self.app.redactor, self.app.environ)
         self._share_secrets()
         cert = options.get("client_cert")
