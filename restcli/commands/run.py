@@ -162,14 +162,14 @@ def run_from_values(app: App, files: list[str], values: dict) -> int:
         value = values.get(name)
         return default if value is None else value
 
+    # Given values only: RunOptions' own defaults are the defaults (the help quotes them,
+    # and a test holds the two together).
+    fields = ("from_entry", "to_entry", "max_redirs", "retry", "retry_interval", "max_time",
+              "report_junit", "report_json")
+    flags = ("test", "continue_on_error", "location", "insecure", "verbose")
     options = RunOptions(
-        test=bool(values.get("test")), continue_on_error=bool(values.get("continue_on_error")),
-        from_entry=values.get("from_entry"), to_entry=values.get("to_entry"),
-        location=bool(values.get("location")), max_redirs=given("max_redirs", 50),
-        insecure=bool(values.get("insecure")), retry=given("retry", 0),
-        retry_interval=given("retry_interval", 1.0), max_time=values.get("max_time"),
-        verbose=bool(values.get("verbose")),
-        report_junit=values.get("report_junit"), report_json=values.get("report_json"),
+        **{name: values[name] for name in fields if values.get(name) is not None},
+        **{name: bool(values.get(name)) for name in flags},
     )
     return run(app, files, options, given("profile", []), values.get("auth"),
                given("variable", []), given("variables_file", []), given("secret", []),

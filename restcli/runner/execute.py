@@ -22,7 +22,13 @@ from restcli.runner.errors import HurlError, runtime_error
 from restcli.runner.nodes import Entry, HurlFile
 from restcli.runner.redact import Redactor
 from restcli.runner.results import EntryResult, FileResult
-from restcli.runner.send import MAX_BODY_BYTES, Sender, SendSettings, Transport
+from restcli.runner.send import (
+    DEFAULT_MAX_REDIRS,
+    MAX_BODY_BYTES,
+    Sender,
+    SendSettings,
+    Transport,
+)
 from restcli.runner.templates import render
 from restcli.runner.values import typed_value
 
@@ -36,7 +42,7 @@ class RunOptions:
     from_entry: int | None = None
     to_entry: int | None = None
     location: bool = False
-    max_redirs: int = 50
+    max_redirs: int = DEFAULT_MAX_REDIRS
     insecure: bool = False
     cacert: str | None = None
     cert: str | None = None

@@ -17,16 +17,20 @@ from urllib.parse import urljoin, urlsplit
 import requests
 
 from restcli.client import REDIRECTS as REDIRECT_STATUSES  # one list with calls
+from restcli.config import all_params
 from restcli.http import SENSITIVE_HEADERS
+from restcli.output import BUFFER_LIMIT
 from restcli.record import record
 from restcli.runner.build import RequestSpec
 from restcli.runner.errors import runtime_error
 from restcli.runner.response import Call
 
 # A buffered body is never larger than this once decoded (gzip bombs included).
-MAX_BODY_BYTES = 64 * 1024 * 1024
+# The limits restcli holds every buffered body and every request to, declared once.
+MAX_BODY_BYTES = BUFFER_LIMIT
 CHUNK = 64 * 1024
-DEFAULT_TIMEOUT = 30.0
+DEFAULT_TIMEOUT = all_params()["timeout"].default
+DEFAULT_MAX_REDIRS = 50
 
 
 @record
@@ -44,7 +48,7 @@ class Transport:
 class SendSettings:
     transport: Transport
     location: bool = False
-    max_redirs: int = 50
+    max_redirs: int = DEFAULT_MAX_REDIRS
     connect_timeout: float | None = None
     max_time: float | None = None
     compressed: bool = False

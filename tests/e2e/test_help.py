@@ -71,3 +71,21 @@ def test_readme_names_the_defaults_a_bare_url_gets():
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
     sentence = readme[readme.index("`headers_command` (only "):][:200]
     assert all(f"`{key}`" in sentence for key in URL_DEFAULTS)
+
+
+def test_defaults_quoted_in_help_are_the_declared_ones():
+    import re
+
+    from restcli.cli.options import OPTIONS, RUN_OPTIONS
+    from restcli.paginate import DEFAULT_MAX_PAGES
+    from restcli.runner.execute import RunOptions
+
+    declared = {"max_pages": DEFAULT_MAX_PAGES, "jobs": 1}
+    declared.update({name: getattr(RunOptions(), name)
+                     for name in ("max_redirs", "retry", "retry_interval")})
+    for opt in (*OPTIONS, *RUN_OPTIONS):
+        m = re.search(r"\[default: ([^\]]+)\]", opt.help)
+        if m and opt.name in declared:
+            assert float(m.group(1)) == float(declared[opt.name]), opt.name
+    numeric = {o.name for o in (*OPTIONS, *RUN_OPTIONS) if re.search(r"\[default: [0-9]", o.help)}
+    assert numeric <= set(declared)
