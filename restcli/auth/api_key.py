@@ -20,4 +20,5 @@ MODE = Mode(
     name="api_key", summary="API key header", params=PARAMS, build=build,
     credentials_from=lambda settings: "the api_key key, sent in "
     + (settings.profile.values.get("api_key_header") or "X-Api-Key"),
+    required=("api_key",),
 )

@@ -29,6 +29,8 @@ class Mode:
     # credentials_from(settings) -> where the credentials come from, for `auth status`:
     # names and references only, never a value, and nothing is fetched.
     credentials_from: Callable[[ProfileValues], str] | None = None
+    # Keys a profile of this mode cannot do without (`restcli config init` asks for them).
+    required: tuple[str, ...] = ()
     # `auth token` prints the resolved credential (the token modes), else a usage error.
     prints_token: bool = False
 

@@ -70,4 +70,7 @@ def _quote(word: str) -> str:
     return shlex.quote(word)
 
 
-MODE = Mode(name="cognito", summary="Cognito user-pool token", params=PARAMS, build=build)
+MODE = Mode(
+    name="cognito", summary="Cognito user-pool token", params=PARAMS, build=build,
+    required=("user_pool_id", "client_id"),
+)

@@ -24,4 +24,4 @@ def credentials_from(settings: ProfileValues) -> str:
 
 
 MODE = Mode(name="token", summary="custom or bearer token", params=PARAMS, build=build,
-            credentials_from=credentials_from, prints_token=True)
+            credentials_from=credentials_from, prints_token=True, required=("token",))

@@ -24,12 +24,6 @@ if TYPE_CHECKING:
 
 # What a first profile of each mode cannot work without (the others need nothing: iam
 # reads the AWS credential chain, none sends no credentials). Asked in this order.
-NEEDED = {
-    "api_key": ("api_key",),
-    "token": ("token",),
-    "cognito": ("user_pool_id", "client_id"),
-}
-
 STARTER = """\
 # A restcli profiles file: one [profiles.NAME] table per API.
 # Save it where `restcli config path` says (or pass --config FILE), then check it with
@@ -76,7 +70,7 @@ def init(app: App, print_only: bool) -> None:
         raise UsageError(f"unknown auth mode {mode!r}", hint="known modes: " + ", ".join(auth_modes.NAMES))
     params = all_params()
     sets = []
-    for key in NEEDED.get(mode, ()):
+    for key in auth_modes.get(mode).required:
         if params[key].secret:
             default = "env:" + re.sub(r"\W", "_", name).upper() + "_" + key.upper()
             value = _ask(app, f"{key}: where the secret lives (env:NAME, file:PATH or command:CMD)", default)
