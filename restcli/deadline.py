@@ -157,7 +157,30 @@ def _timer(seconds: float, fn, *args) -> _Alarm:
     return _ALARMS.add(seconds, fn, args)
 
 
-def watched_adapter(watch: Watch, ssl_context: Any = None):
+class ThreadWatch:
+    """The Watch of the calling thread: one adapter (one connection pool) shared by threads
+    that each send one request at a time (`restcli run --jobs`), each with its own limits."""
+
+    def __init__(self) -> None:
+        object.__setattr__(self, "_local", threading.local())
+
+    def use(self, watch: Watch) -> None:
+        self._local.watch = watch
+
+    def _current(self) -> Watch:
+        watch = getattr(self._local, "watch", None)
+        if watch is None:
+            watch = self._local.watch = Watch(None)
+        return watch
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._current(), name)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        setattr(self._current(), name, value)
+
+
+def watched_adapter(watch: Any, ssl_context: Any = None, **adapter_options: Any):
     """A requests HTTPAdapter whose connections report to `watch` (and use `ssl_context`)."""
     # requests and urllib3 only when something is sent; the timers need neither (start-up)
     from requests.adapters import HTTPAdapter
@@ -202,7 +225,7 @@ def watched_adapter(watch: Watch, ssl_context: Any = None):
             manager.pool_classes_by_scheme = classes
             return manager
 
-    return Adapter()
+    return Adapter(**adapter_options)
 
 
 def watched_session(watch: Watch, ssl_context: Any = None):

@@ -9,8 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TextIO
 
-import requests
-
+from restcli.deadline import watched_adapter
 from restcli.runner import report
 from restcli.runner.codes import EXIT_ASSERT, EXIT_OK, EXIT_PARSE, EXIT_RUNTIME
 from restcli.runner.errors import HurlError, runtime_error
@@ -18,7 +17,7 @@ from restcli.runner.execute import FileRunner, RunContext, RunOptions
 from restcli.runner.parser import parse
 from restcli.runner.redact import Redactor
 from restcli.runner.results import FileResult
-from restcli.runner.send import Transport
+from restcli.runner.send import WATCH, Transport
 from restcli.runner.values import typed_value
 
 __all__ = ["Redactor", "RunOptions", "Transport", "exit_code", "run_files", "typed_value"]
@@ -56,7 +55,9 @@ def run_files(
     lock = threading.Lock()
     ctx = RunContext(
         options=options, variables=dict(variables or {}), redactor=redactor,
-        adapter=requests.adapters.HTTPAdapter(pool_connections=16, pool_maxsize=max(jobs, 10)),
+        # Every request's response head must come within its timeout in total, and its
+        # max-time bounds all of it: one watched pool, each thread with its own limits.
+        adapter=watched_adapter(WATCH, pool_connections=16, pool_maxsize=max(jobs, 10)),
         auth_for=auth_for, sigv4_auth=sigv4_auth, transport_for=transport_for,
         log=lambda line: _write(err, line + "\n", lock),
         write_output=lambda body: _write_body(out, body, redactor, lock),

@@ -18,6 +18,7 @@ import requests
 
 from restcli.client import REDIRECTS as REDIRECT_STATUSES  # one list with calls
 from restcli.config import all_params
+from restcli.deadline import HEAD, ThreadWatch, Watch
 from restcli.http import SENSITIVE_HEADERS
 from restcli.output import BUFFER_LIMIT
 from restcli.record import record
@@ -31,6 +32,8 @@ MAX_BODY_BYTES = BUFFER_LIMIT
 CHUNK = 64 * 1024
 DEFAULT_TIMEOUT = all_params()["timeout"].default
 DEFAULT_MAX_REDIRS = 50
+# The limits of the request each thread is sending (the shared adapter reports to it).
+WATCH = ThreadWatch()
 
 
 @record
@@ -71,6 +74,17 @@ class Sender:
         self.log = log
 
     def send(self, spec: RequestSpec, settings: SendSettings, auth_override=None) -> Call:
+        t = settings.transport
+        limits = [x for x in (settings.max_time, t.max_time) if x]
+        watch = Watch(t.timeout, min(limits) if limits else None)
+        WATCH.use(watch)
+        watch.begin()
+        try:
+            return self._send(spec, settings, auth_override)
+        finally:
+            watch.stop()
+
+    def _send(self, spec: RequestSpec, settings: SendSettings, auth_override) -> Call:
         start = time.monotonic()
         deadline = start + settings.max_time if settings.max_time else float("inf")
         hop = _Hop(spec.method, spec.url, list(spec.headers), spec.body_factory,
@@ -153,13 +167,17 @@ class Sender:
             return self.session.send(prepared, stream=True, allow_redirects=False,
                                      timeout=(connect, read), verify=t.verify, cert=t.cert,
                                      **({"proxies": t.proxies} if t.proxies else {}))
-        except requests.exceptions.Timeout as e:
-            raise runtime_error(f"timeout: {_reason(e)}", spec.pos) from e
-        except requests.exceptions.SSLError as e:
-            raise runtime_error(f"TLS error: {_reason(e)}", spec.pos) from e
-        except requests.exceptions.ConnectionError as e:
-            raise runtime_error(f"connection failed: {_reason(e)}", spec.pos) from e
-        except (requests.exceptions.RequestException, OSError) as e:
+        except requests.exceptions.RequestException as e:
+            if WATCH.hit:
+                raise runtime_error(_limit_message(WATCH.hit, t), spec.pos) from e
+            if isinstance(e, requests.exceptions.Timeout):
+                raise runtime_error(f"timeout: {_reason(e)}", spec.pos) from e
+            if isinstance(e, requests.exceptions.SSLError):
+                raise runtime_error(f"TLS error: {_reason(e)}", spec.pos) from e
+            if isinstance(e, requests.exceptions.ConnectionError):
+                raise runtime_error(f"connection failed: {_reason(e)}", spec.pos) from e
+            raise runtime_error(f"request failed: {_reason(e)}", spec.pos) from e
+        except OSError as e:
             raise runtime_error(f"request failed: {_reason(e)}", spec.pos) from e
         finally:
             body = prepared.body
@@ -207,6 +225,12 @@ class _Hop:
                             if k.lower() not in ("content-type", "content-length")]
 
 
+def _limit_message(which: str, t: Transport) -> str:
+    if which == HEAD:
+        return f"timeout: no response within {t.timeout:g} s"
+    return "timeout: max-time reached"
+
+
 def _read_limited(resp, limit: int, deadline: float, spec: RequestSpec) -> bytes:
     chunks: list[bytes] = []
     total = 0
@@ -220,6 +244,9 @@ def _read_limited(resp, limit: int, deadline: float, spec: RequestSpec) -> bytes
                                     spec.pos)
             chunks.append(chunk)
     except requests.exceptions.RequestException as e:
+        if WATCH.hit:
+            raise runtime_error("timeout: max-time reached while reading the body",
+                                spec.pos) from e
         raise runtime_error(f"reading the response failed: {_reason(e)}", spec.pos) from e
     finally:
         resp.close()

@@ -166,3 +166,39 @@ def test_profile_proxy_and_max_time_apply_to_run(cli, write_config, gateway, hur
             "--profile", "api")
     assert r.code == 11, r.stderr  # the dead proxy was used, so the entry failed
     assert gateway.received == []
+
+
+def test_a_dripping_server_cannot_hold_a_run(cli, write_config, hurl):
+    """The head must come within the profile's timeout in total, not per read."""
+    import socket
+    import threading
+
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen()
+    stop = threading.Event()
+
+    def drip():
+        conn, _ = server.accept()
+        conn.recv(65536)
+        for byte in b"HTTP/1.1 200 OK\r\nX-Slow: " + b"a" * 100:
+            if stop.wait(0.2):
+                break
+            try:
+                conn.sendall(bytes([byte]))
+            except OSError:
+                break
+        conn.close()
+
+    threading.Thread(target=drip, daemon=True).start()
+    port = server.getsockname()[1]
+    cfg = write_config(f'[profiles.slow]\nendpoint = "http://127.0.0.1:{port}/x"\nauth = "none"\n'
+                       "timeout = 1\n")
+    try:
+        r = cli("--config", cfg, "run", "--test", hurl("GET {{endpoint}}/y\nHTTP 200\n"),
+                "--profile", "slow")
+    finally:
+        stop.set()
+        server.close()
+    assert r.code == 11, r.stderr
+    assert "no response within 1 s" in r.stderr
