@@ -102,7 +102,6 @@ OPTIONS = (
     Opt("key", ("--key",), str, "Private key of --cert, if not in the same file.", CONNECTION,
         "FILE", key="client_key"),
 )
-BY_NAME = {opt.name: opt for opt in OPTIONS}
 
 RUN = "Run"
 # `restcli run FILE...`: Typer's command and the fast parser are both built from this.

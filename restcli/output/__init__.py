@@ -423,6 +423,7 @@ def _dumps(value: Any, indent: int | None) -> str:
 
 
 def _empty(value: Any) -> bool:
+    """What --exit-status counts as selecting nothing: null, an empty array or object."""
     return value is None or value == [] or value == {}
 
 

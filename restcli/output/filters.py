@@ -42,11 +42,6 @@ def search(compiled: Any, data: Any, option: str = "--filter") -> Any:
         raise UsageError(f"{option} {compiled.expression!r}: {_first_line(e)}") from None
 
 
-def is_empty(value: Any) -> bool:
-    """What --exit-status counts as selecting nothing: null, an empty array or object."""
-    return value is None or value == [] or value == {}
-
-
 def _reason(e: Exception) -> str:
     if isinstance(e, LexerError):
         message = getattr(e, "message", "") or "invalid character"
