@@ -144,7 +144,7 @@ class Client:
             if hops > MAX_REDIRECTS:
                 resp.close()
                 raise RedirectFailure(f"more than {MAX_REDIRECTS} redirects, last to {inert(spec.url)}")
-            location = _location(spec.url, resp.headers["location"])
+            location = redirect_location(spec.url, resp.headers["location"])
             resp.close()
             nxt = _copy(spec)
             nxt.url = location
@@ -288,7 +288,8 @@ def _drop_body(spec: RequestSpec) -> None:
     spec.user_headers = {k: v for k, v in spec.user_headers.items() if k not in BODY_HEADERS}
 
 
-def _location(url: str, value: str) -> str:
+def redirect_location(url: str, value: str) -> str:
+    """The URL a Location names, checked: a malformed or non-HTTP one is a RedirectFailure."""
     try:
         location = urljoin(url, value)
         parts = urlsplit(location)

@@ -57,26 +57,47 @@ def _resolve(value: str, where: str) -> str:
     return value
 
 
+class NotRegular(OSError):
+    """What a path names is not a regular file (a FIFO, a device, a directory)."""
+
+
+class TooLarge(OSError):
+    """A file is larger than what its reader holds."""
+
+
+def read_regular(path, limit: int) -> bytes:
+    """A regular file's bytes, at most `limit`, never blocking: a FIFO or device where a
+    file should be (a profiles file, a secret, a cache entry) raises NotRegular, a larger
+    file TooLarge; other problems are OSError (a NUL in the path: ValueError)."""
+    # O_NONBLOCK: opening a FIFO must not wait for a writer; fstat decides below.
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise NotRegular(f"{path} is not a regular file")
+        with os.fdopen(fd, "rb", closefd=False) as f:
+            data = f.read(limit + 1)
+    finally:
+        os.close(fd)
+    if len(data) > limit:
+        raise TooLarge(f"{path} is larger than {limit // 1024} KiB")
+    return data
+
+
 def read_secret_file(path: str, where: str) -> str:
     """A regular file's text, at most FILE_LIMIT bytes; anything else is exit 9."""
     try:
-        # O_NONBLOCK: opening a FIFO must not wait for a writer; fstat decides below.
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-    except OSError as e:
-        raise CredentialsError(f"cannot read {path}: {e.strerror} ({where})") from None
-    if not stat.S_ISREG(os.fstat(fd).st_mode):
-        os.close(fd)
-        raise CredentialsError(f"{path} is not a regular file ({where})")
-    with os.fdopen(fd, "rb") as f:
-        try:
-            data = f.read(FILE_LIMIT + 1)
-        except OSError as e:
-            raise CredentialsError(f"cannot read {path}: {e.strerror} ({where})") from None
-    if len(data) > FILE_LIMIT:
+        data = read_regular(path, FILE_LIMIT)
+    except NotRegular:
+        raise CredentialsError(f"{path} is not a regular file ({where})") from None
+    except TooLarge:
         raise CredentialsError(
             f"{path} is larger than {FILE_LIMIT // 1024} KiB, the limit for a file: "
             f"reference ({where})"
-        )
+        ) from None
+    except (OSError, ValueError) as e:
+        raise CredentialsError(
+            f"cannot read {path}: {getattr(e, 'strerror', None) or e} ({where})"
+        ) from None
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
@@ -107,6 +128,9 @@ def run_command(cmd: str, where: str) -> str:
         raise CredentialsError(f"command not found: {argv[0]} ({where})") from None
     except PermissionError:
         raise CredentialsError(f"command not executable: {argv[0]} ({where})") from None
+    except (OSError, ValueError) as e:  # not a program (ENOEXEC), a NUL in the command
+        reason = getattr(e, "strerror", None) or str(e)
+        raise CredentialsError(f"cannot run {argv[0]}: {reason} ({where})") from None
     except subprocess.TimeoutExpired:
         raise CredentialsError(
             f"command {argv[0]} did not finish within {COMMAND_TIMEOUT:g} s ({where})"

@@ -13,11 +13,8 @@ directory refresh once: the second finds the entry fresh when it gets the lock.
 
 from __future__ import annotations
 
-import errno
 import hashlib
 import json
-import os
-import stat
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -25,6 +22,7 @@ from typing import Any
 
 from .. import locations
 from ..errors import CredentialsError
+from ..secrets import read_regular
 
 FORMAT = "restcli-cognito-cache/1"
 LOCK_TIMEOUT = 60.0
@@ -47,7 +45,7 @@ class Cache:
     def read(self, key: tuple[str, ...]) -> dict[str, Any] | None:
         path = self.path(key)
         try:
-            raw = _read_regular(path, MAX_ENTRY)
+            raw = read_regular(path, MAX_ENTRY)
         except FileNotFoundError:
             return None
         except OSError as e:
@@ -123,19 +121,3 @@ class Cache:
 
 # A cache entry holds a few tokens: anything larger is not one of restcli's.
 MAX_ENTRY = 1 << 20
-
-
-def _read_regular(path: Path, limit: int) -> bytes:
-    """A regular file's bytes, at most `limit`: a FIFO or device where an entry should be
-    is refused without blocking (opened non-blocking, checked, then read)."""
-    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
-    try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            raise OSError(errno.EINVAL, "not a regular file")
-        with os.fdopen(fd, "rb", closefd=False) as f:
-            data = f.read(limit + 1)
-    finally:
-        os.close(fd)
-    if len(data) > limit:
-        raise OSError(errno.EFBIG, "larger than a token cache entry can be")
-    return data

@@ -48,12 +48,11 @@ def wire_head(prep: Any, sink: Callable[[bytes], None] | None = None) -> bytes:
 
 def _scrubbed(app: App, data: bytes) -> bytes:
     """Any secret value restcli resolved, masked wherever it stands (as every writer does)."""
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        return data
+    # surrogateescape: bytes that are not UTF-8 survive the round trip, and a secret next to
+    # them is still masked (never fail open).
+    text = data.decode("utf-8", "surrogateescape")
     scrubbed = app.redactor.scrub(text)
-    return data if scrubbed == text else scrubbed.encode("utf-8")
+    return data if scrubbed == text else scrubbed.encode("utf-8", "surrogateescape")
 
 
 def _masked_head(head: bytes, secret_names: set[str]) -> bytes:

@@ -12,14 +12,15 @@ import ssl
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
-from urllib.parse import urljoin, urlsplit
 
 import requests
 
 from restcli.client import REDIRECTS as REDIRECT_STATUSES  # one list with calls
+from restcli.client import redirect_location
 from restcli.config import all_params
 from restcli.deadline import HEAD, ThreadWatch, Watch
-from restcli.http import SENSITIVE_HEADERS
+from restcli.errors import RedirectFailure
+from restcli.http import SENSITIVE_HEADERS, origin
 from restcli.output import BUFFER_LIMIT
 from restcli.record import record
 from restcli.runner.build import RequestSpec
@@ -56,12 +57,6 @@ class SendSettings:
     max_time: float | None = None
     compressed: bool = False
     max_body: int = MAX_BODY_BYTES
-
-
-def origin(url: str) -> tuple[str, str, int | None]:
-    parts = urlsplit(url)
-    default = {"http": 80, "https": 443}.get(parts.scheme)
-    return parts.scheme, (parts.hostname or "").lower(), parts.port or default
 
 
 class Sender:
@@ -107,9 +102,7 @@ class Sender:
             if len(redirects) >= settings.max_redirs:
                 raise runtime_error(f"too many redirects (max-redirs {settings.max_redirs})",
                                     spec.pos)
-            target = urljoin(hop.url, location)
-            if urlsplit(target).scheme not in ("http", "https"):
-                raise runtime_error(f"redirect to a non-HTTP URL: {target}", spec.pos)
+            target = _redirect_target(hop.url, location, spec)
             redirects.append(target)
             if origin(target) != origin(hop.url):
                 hop.leave_origin(auth_names)
@@ -223,6 +216,14 @@ class _Hop:
             self.body_factory = None
             self.headers = [(k, v) for k, v in self.headers
                             if k.lower() not in ("content-type", "content-length")]
+
+
+def _redirect_target(url: str, location: str, spec: RequestSpec) -> str:
+    """The next hop, or a runtime error for a Location restcli would refuse (client.py)."""
+    try:
+        return redirect_location(url, location)
+    except RedirectFailure as e:
+        raise runtime_error(e.message, spec.pos) from None
 
 
 def _limit_message(which: str, t: Transport) -> str:

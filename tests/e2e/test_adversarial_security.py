@@ -203,3 +203,12 @@ def test_profile_endpoint_with_escape_sequence_is_a_config_error(cli, write_conf
     r = cli("config", "check")
     assert r.code == 8
     assert "\x1b" not in r.stderr and "control character" in r.stderr
+
+
+def test_offline_masks_a_secret_in_a_body_that_is_not_utf8(cli, profiles, tmp_path):
+    body = tmp_path / "body.bin"
+    body.write_bytes(b"caf\xe9 " + API_KEY.encode() + b" end")
+    r = cli("post", "keyed", "/x", "-d", f"@{body}", "--offline")
+    assert r.code == 0, r.stderr
+    assert API_KEY.encode() not in r.stdout
+    assert b"caf\xe9 " in r.stdout  # the other bytes as they are

@@ -202,3 +202,23 @@ def test_a_dripping_server_cannot_hold_a_run(cli, write_config, hurl):
         server.close()
     assert r.code == 11, r.stderr
     assert "no response within 1 s" in r.stderr
+
+
+def test_backslash_location_is_another_origin_for_run_too(cli, profiles, gateway, other_gateway,
+                                                         hurl):
+    other_port = other_gateway.url.rsplit(":", 1)[1]
+    to = f"http://localhost:{other_port}%5C@{gateway.url[len('http://'):]}/key/landed"
+    text = f"GET {{{{endpoint}}}}/redirect?to={to}\n[Options]\nlocation: true\nHTTP *\n"
+    r = cli("run", hurl(text), "--profile", "keyed")
+    assert gateway.received[0].header("x-api-key") == API_KEY
+    landed = other_gateway.last
+    assert landed is not None, (r.code, r.stderr)
+    assert landed.header("x-api-key") is None
+
+
+def test_a_malformed_location_is_a_runtime_error_not_a_crash(cli, profiles, gateway, hurl):
+    text = ("GET {{endpoint}}/redirect?to=http://127.0.0.1:99999/x\n[Options]\nlocation: true\n"
+            "HTTP *\n")
+    r = cli("run", hurl(text), "--profile", "open")
+    assert r.code == 11, r.stderr
+    assert "unexpected" not in r.stderr and "redirect to an invalid URL" in r.stderr
