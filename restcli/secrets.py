@@ -7,6 +7,7 @@ with the Redactor, so any text restcli prints can be scrubbed of it.
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import stat
@@ -73,13 +74,13 @@ def read_regular(path, limit: int) -> bytes:
     fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     try:
         if not stat.S_ISREG(os.fstat(fd).st_mode):
-            raise NotRegular(f"{path} is not a regular file")
+            raise NotRegular(errno.EINVAL, "not a regular file")
         with os.fdopen(fd, "rb", closefd=False) as f:
             data = f.read(limit + 1)
     finally:
         os.close(fd)
     if len(data) > limit:
-        raise TooLarge(f"{path} is larger than {limit // 1024} KiB")
+        raise TooLarge(errno.EFBIG, f"larger than {limit // 1024} KiB")
     return data
 
 
