@@ -19,7 +19,7 @@ from .hosts import escaped, hostname_problem
 from .http import SENSITIVE_HEADERS, valid_header_name
 from .params import Param, within
 from .record import Factory, record
-from .secrets import is_reference
+from .secrets import is_reference, read_regular
 
 # Keys every profile may hold, whatever its mode. Mode keys are declared by the modes.
 COMMON = (
@@ -188,13 +188,17 @@ def all_params() -> dict[str, Param]:
     return params
 
 
+# A profiles file is a few kilobytes: a larger one (or a device) is not one.
+MAX_FILE = 4 << 20
+
+
 def load(path: Path, warn=None) -> Config:
     try:
-        data = path.read_bytes()
+        data = read_regular(path, MAX_FILE)
     except FileNotFoundError:
         return Config(path=path, exists=False, defaults={}, profiles={})
-    except OSError as e:
-        raise ConfigError(f"cannot read {path}: {e.strerror}") from None
+    except (OSError, ValueError) as e:
+        raise ConfigError(f"cannot read {path}: {getattr(e, 'strerror', None) or e}") from None
     return parse(data, path, warn=warn)
 
 

@@ -10,11 +10,12 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..config import Validator, all_params
+from ..config import MAX_FILE, Validator, all_params
 from ..errors import ConfigError, UsageError
 from ..hosts import escaped
 from ..output import print_table
 from ..record import Factory, record
+from ..secrets import read_regular
 from .document import print_document
 from .profiles_edit import edit
 
@@ -85,11 +86,11 @@ def _json_kind(value: Any) -> str:
 
 def read(path: Path, custom_key: str = "API") -> list[Found]:
     try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as e:
-        raise UsageError(f"cannot read {path}: {e.strerror}") from None
-    except UnicodeDecodeError as e:
-        raise ConfigError(f"{path}: not UTF-8 text (byte {e.start})") from None
+        text = read_regular(path, MAX_FILE).decode("utf-8")
+    except (OSError, ValueError) as e:
+        if isinstance(e, UnicodeDecodeError):
+            raise ConfigError(f"{path}: not UTF-8 text (byte {e.start})") from None
+        raise UsageError(f"cannot read {path}: {getattr(e, 'strerror', None) or e}") from None
     try:
         data = json.loads(text) if path.suffix != ".js" else js_object(text)
     except RecursionError:

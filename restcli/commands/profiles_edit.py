@@ -15,10 +15,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..atomic import replacing
-from ..config import all_params, problems_of
+from ..config import MAX_FILE, all_params, problems_of
 from ..errors import ConfigError, UsageError
 from ..http import SENSITIVE_HEADERS
-from ..secrets import is_reference
+from ..secrets import is_reference, read_regular
 
 if TYPE_CHECKING:
     from ..app import App
@@ -72,13 +72,13 @@ def _edit_locked(app: App, path: Path, change: Callable[[Any], str]) -> str:
     from tomlkit.exceptions import TOMLKitError
 
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_regular(path, MAX_FILE).decode("utf-8")
     except FileNotFoundError:
         text = None
     except UnicodeDecodeError:
         raise ConfigError(f"{path}: not UTF-8 text", hint="fix it by hand first") from None
-    except OSError as e:
-        raise ConfigError(f"cannot read {path}: {e.strerror}") from None
+    except (OSError, ValueError) as e:
+        raise ConfigError(f"cannot read {path}: {getattr(e, 'strerror', None) or e}") from None
     if text is not None:
         _check_writable(path)
     try:

@@ -212,3 +212,16 @@ def test_offline_masks_a_secret_in_a_body_that_is_not_utf8(cli, profiles, tmp_pa
     assert r.code == 0, r.stderr
     assert API_KEY.encode() not in r.stdout
     assert b"caf\xe9 " in r.stdout  # the other bytes as they are
+
+
+@pytest.mark.parametrize("device", ["/dev/zero", "fifo"])
+def test_a_device_or_fifo_as_the_profiles_file_or_an_import_is_refused(cli, tmp_path, device):
+    import os
+
+    if device == "fifo":
+        device = tmp_path / "fifo"
+        os.mkfifo(device)
+    r = cli("--config", device, "config", "check")
+    assert r.code == 8 and "not a regular file" in r.stderr, r.stderr
+    r = cli("--config", tmp_path / "p.toml", "import", device, "--dry-run")
+    assert r.code == 2 and "not a regular file" in r.stderr, r.stderr
