@@ -138,7 +138,9 @@ def credentials(
     cache = Cache(warn=warn)
     persist = login is None or not login.injected
     if offline:
-        creds = _offline_credentials(profile.name, cache, pool, login if persist else None, warn)
+        # The login as it is: an injected token's credentials are never cached, and the
+        # guest role's must not stand in for them.
+        creds = _offline_credentials(profile.name, cache, pool, login, warn)
     elif not persist:
         creds = _fetch(profile.name, pool, region, login, None)[1]
     else:

@@ -169,6 +169,13 @@ def _profiles(doc: Any) -> Any:
     return profiles
 
 
+def _headers_table(table: Any, name: str) -> Any:
+    headers = table.get("headers", {})
+    if not isinstance(headers, dict):
+        raise ConfigError(f"profile {name!r}: headers is not a table", hint="fix it by hand first")
+    return headers
+
+
 def _existing(doc: dict, name: str) -> dict:
     profiles = _profiles(doc)
     if name not in profiles:
@@ -180,6 +187,8 @@ def _existing(doc: dict, name: str) -> dict:
             f"no profile {name!r}",
             hint=f"did you mean {close[0]!r}?" if close else "restcli profiles list",
         )
+    if not isinstance(profiles[name], dict):
+        raise ConfigError(f"profile {name!r} is not a table", hint="fix it by hand first")
     return profiles[name]
 
 
@@ -318,7 +327,7 @@ def unset_key(app: App, name: str, key: str) -> None:
     def change(doc: dict) -> str:
         table = _existing(doc, name)
         if key.startswith("headers."):
-            headers = table.get("headers", {})
+            headers = _headers_table(table, name)
             header = key.split(".", 1)[1]
             if header not in headers:
                 raise ConfigError(f"profile {name!r} has no header {header!r}")

@@ -225,3 +225,12 @@ def test_a_device_or_fifo_as_the_profiles_file_or_an_import_is_refused(cli, tmp_
     assert r.code == 8 and "not a regular file" in r.stderr, r.stderr
     r = cli("--config", tmp_path / "p.toml", "import", device, "--dry-run")
     assert r.code == 2 and "not a regular file" in r.stderr, r.stderr
+
+
+def test_editing_a_profile_that_is_not_a_table_is_a_config_error(cli, write_config):
+    cfg = write_config('[profiles]\nx = 3\n[profiles.y]\nendpoint = "https://h.example/d"\n'
+                       'headers = "oops"\n')
+    r = cli("--config", cfg, "profiles", "set", "x", "timeout", "5")
+    assert r.code == 8 and "not a table" in r.stderr, r.stderr
+    r = cli("--config", cfg, "profiles", "unset", "y", "headers.X-A")
+    assert r.code == 8 and "not a table" in r.stderr, r.stderr
