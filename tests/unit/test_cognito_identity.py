@@ -211,3 +211,16 @@ def test_identity_pool_transport_errors_use_the_one_translation(monkeypatch, iso
     assert seen == [doing]
     assert e.value.message == f"cannot {doing}: cannot connect to the server: identity pool is down"
     assert e.value.hint == awsjson.NETWORK_HINT
+
+
+def test_offline_with_an_injected_token_never_uses_the_guest_roles_cache(fake, monkeypatch):
+    p = profile(user_pool_id="eu-west-1_Pool", client_id="c1")
+    identity.credentials(p)  # nobody signed in: the guest role's keys are cached
+    assert fake.calls and identity.credentials(p)[0] == "ASIAFAKE"
+    monkeypatch.setenv("RESTCLI_TOKEN", jwt(sub="s-1", token_use="id"))
+    fake.calls.clear()
+    warnings = []
+    access_key = identity.credentials(p, warn=warnings.append, offline=True)[0]
+    assert fake.calls == []  # offline: nothing fetched
+    assert access_key != "ASIAFAKE"  # not the guest role's cached keys
+    assert any("placeholders" in w for w in warnings)
