@@ -46,7 +46,7 @@ from .errors import (
     UsageError,
     translate,
 )
-from .http import SENSITIVE_HEADERS, origin, seekable
+from .http import SENSITIVE_HEADERS, origin, proxy_secrets, seekable
 from .output import inert
 from .record import record
 from .request import RequestSpec, wire_auth
@@ -401,24 +401,6 @@ def _check_proxy(proxy: str, where: str) -> None:
         raise error(f"invalid proxy URL ({where})") from None
     if parts.scheme not in ("http", "https", "socks5", "socks5h") or not parts.hostname:
         raise error(f"invalid proxy URL ({where}): use http://HOST:PORT")
-
-
-def proxy_secrets(proxy: str | None, environ: Any) -> list[str]:
-    """Passwords in proxy URLs (--proxy, proxy, *_PROXY): registered to be scrubbed."""
-    found = []
-    names = ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy")
-    for value in (proxy, *(environ.get(n) for n in names)):
-        if not value:
-            continue
-        try:
-            parts = urlsplit(value if "://" in value else "http://" + value)
-        except ValueError:
-            continue
-        for secret in (parts.password, parts.username and parts.password and
-                       f"{parts.username}:{parts.password}"):
-            if secret:
-                found.append(secret)
-    return found
 
 
 def _is_connection_error(e: Exception) -> bool:

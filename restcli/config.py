@@ -312,12 +312,13 @@ class Validator:
         except ValueError as e:
             self.problem(table, "endpoint", f"invalid URL: {e}")
             return
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            self.problem(table, "endpoint", f"must be an http(s) URL, not {escaped(value)}")
-        elif parts.username is not None or parts.password is not None:
+        # Credentials first: no other message may quote a value that holds a password.
+        if parts.username is not None or parts.password is not None:
             self.problem(
                 table, "endpoint", "must not hold credentials (user:password@); use an auth mode"
             )
+        elif parts.scheme not in ("http", "https") or not parts.hostname:
+            self.problem(table, "endpoint", f"must be an http(s) URL, not {escaped(value)}")
         elif parts.query or parts.fragment:
             self.problem(table, "endpoint", "must not hold a query or fragment")
         elif not value.isprintable():

@@ -37,3 +37,21 @@ def seekable(body: Any) -> bool:
         return bool(body.seekable())
     except (AttributeError, OSError, ValueError):
         return False
+
+
+def proxy_secrets(proxy: str | None, environ: Any) -> list[str]:
+    """Passwords in proxy URLs (--proxy, proxy, *_PROXY): registered to be scrubbed."""
+    found = []
+    names = ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy")
+    for value in (proxy, *(environ.get(n) for n in names)):
+        if not value:
+            continue
+        try:
+            parts = urlsplit(value if "://" in value else "http://" + value)
+        except ValueError:
+            continue
+        for secret in (parts.password, parts.username and parts.password and
+                       f"{parts.username}:{parts.password}"):
+            if secret:
+                found.append(secret)
+    return found

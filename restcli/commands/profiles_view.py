@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from .. import auth
 from ..config import COMMON, NO_FILE_HINT, all_params
 from ..errors import ConfigError
-from ..http import SENSITIVE_HEADERS
+from ..http import SENSITIVE_HEADERS, proxy_secrets
 from ..params import Param
 from ..secrets import is_reference, mask
 
@@ -58,6 +58,9 @@ def shown(value: Any, secret: bool) -> str:
 def show_profile(app: App, name: str, as_json: bool = False) -> None:
     _require_file(app)
     profile = app.config.profile(name)
+    # A proxy URL's password is a secret too: the writers then mask it wherever it shows.
+    for secret in proxy_secrets(profile.get("proxy"), {}):
+        app.redactor.add(secret)
     params: dict[str, Param] = all_params()
     # Built-in defaults of other modes' keys are noise; their set values are shown.
     own = {p.name for p in COMMON} | {p.name for p in auth.get(profile.mode).params}

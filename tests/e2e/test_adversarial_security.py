@@ -234,3 +234,19 @@ def test_editing_a_profile_that_is_not_a_table_is_a_config_error(cli, write_conf
     assert r.code == 8 and "not a table" in r.stderr, r.stderr
     r = cli("--config", cfg, "profiles", "unset", "y", "headers.X-A")
     assert r.code == 8 and "not a table" in r.stderr, r.stderr
+
+
+def test_a_proxy_password_in_a_profile_is_never_shown(cli, write_config):
+    cfg = write_config('[profiles.p]\nendpoint = "https://h.example/d"\nauth = "none"\n'
+                       'proxy = "http://bob:hunter2secret@127.0.0.1:3128"\n')
+    for extra in ([], ["--json"]):
+        r = cli("--config", cfg, "profiles", "show", "p", *extra)
+        assert r.code == 0, r.stderr
+        assert b"hunter2secret" not in r.stdout
+
+
+def test_a_mistyped_endpoint_never_quotes_its_password(cli, write_config):
+    cfg = write_config('[profiles.p]\nendpoint = "htps://user:topsecret1@h.example/d"\n')
+    r = cli("--config", cfg, "config", "check")
+    assert r.code == 8
+    assert "topsecret1" not in r.stderr and "must not hold credentials" in r.stderr
