@@ -143,18 +143,22 @@ def save(app: App, resp: Any, path: str) -> None:
     if app.stderr_tty and not app.silent:
         chunks = _with_progress(app, resp, chunks)
     with _signals_as_errors():
-        if target.in_place:
-            _write_in_place(target, chunks)
-        else:
-            # Not synced to disk: a download is as durable as curl's; the rename still
-            # means a broken transfer never leaves a complete-looking file.
-            with replacing(target.write_to, mode=target.mode, durable=False,
-                           owner=target.owner) as f:
-                for chunk in chunks:
-                    f.write(chunk)
+        write(target, chunks)
     if app.stderr_tty and not app.silent:
         app.note(f"saved {resp.status_code} response body to {target.path}: "
                  f"{_summary(meter.bytes, time.monotonic() - meter.start)}")
+
+
+def write(target: Target, chunks: Iterable[bytes]) -> None:
+    """The chunks to a checked target: in place, or to a file that appears only whole."""
+    if target.in_place:
+        _write_in_place(target, chunks)
+        return
+    # Not synced to disk: a download is as durable as curl's; the rename still means a
+    # broken transfer never leaves a complete-looking file.
+    with replacing(target.write_to, mode=target.mode, durable=False, owner=target.owner) as f:
+        for chunk in chunks:
+            f.write(chunk)
 
 
 def _write_in_place(target: Target, chunks: Iterable[bytes]) -> None:

@@ -8,6 +8,7 @@ described).
 
 from __future__ import annotations
 
+from restcli.output import inert
 from restcli.record import Factory, record
 from restcli.runner.nodes import Pos
 
@@ -70,7 +71,14 @@ _TITLES = {PARSE: "Parsing error", RUNTIME: "Runtime error", ASSERT: "Assert fai
 
 
 def render(err: HurlError, redact=lambda s: s) -> str:
-    """Hurl's layout: title, `--> file:line:col`, the source line, a caret, the details."""
+    """Hurl's layout: title, `--> file:line:col`, the source line, a caret, the details.
+
+    Values may come from a server: control characters are escaped for the terminal."""
+    given = redact
+
+    def redact(text: str) -> str:
+        return inert(given(text))
+
     lines = [f"error: {_TITLES.get(err.kind, 'Error')}", f"  --> {err.location}"]
     if err.pos is not None and err.source_line:
         num = str(err.pos.line)

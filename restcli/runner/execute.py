@@ -14,6 +14,9 @@ from pathlib import Path
 import requests
 
 from restcli import __version__
+from restcli.errors import OutputError, UsageError
+from restcli.output.download import check as check_output
+from restcli.output.download import write as write_output
 from restcli.record import Factory, record
 from restcli.runner import options as opts
 from restcli.runner.build import build_request
@@ -159,7 +162,13 @@ class FileRunner:
         if delay:
             time.sleep(delay)
         for attempt in range(retry + 1):
-            result = self.attempt(entry, settings)
+            try:
+                result = self.attempt(entry, settings)
+            except RecursionError:
+                # A response nested thousands deep (a JSONPath, an implicit body assert).
+                error = runtime_error("the response body is nested too deeply to check",
+                                      entry.request.pos)
+                result = EntryResult(entry.index, entry.request.pos, errors=[error])
             result.attempts = attempt + 1
             if result.ok or attempt == retry:
                 return result
@@ -247,7 +256,17 @@ class FileRunner:
         if root not in path.parents:
             raise runtime_error(f"output {name} is outside the file root {root}",
                                 entry.request.pos)
-        path.write_bytes(body)
+        try:
+            # Through -o's checks: a device or FIFO in place (one with no reader refused),
+            # a regular file replaced whole; never a hang or a crash.
+            target = check_output(str(path))
+        except UsageError as e:
+            raise runtime_error(e.message, entry.request.pos) from None
+        try:
+            write_output(target, [body])
+        except (OSError, OutputError) as e:
+            raise runtime_error(f"output {name}: {getattr(e, 'message', None) or e}",
+                                entry.request.pos) from None
 
     def _log(self, line: str) -> None:
         if self.ctx.log:

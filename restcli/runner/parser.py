@@ -87,6 +87,9 @@ def parse(text: str, filename: str) -> HurlFile:
         return HurlFile(filename, text, _Parser(text).file())
     except HurlError as e:
         raise e.located(filename, text) from None
+    except RecursionError:
+        # A body nested thousands deep: one parse error, never a crash.
+        raise HurlError("parse", "nested too deeply to read").located(filename, text) from None
 
 
 class _Parser:

@@ -222,3 +222,37 @@ def test_a_malformed_location_is_a_runtime_error_not_a_crash(cli, profiles, gate
     r = cli("run", hurl(text), "--profile", "open")
     assert r.code == 11, r.stderr
     assert "unexpected" not in r.stderr and "redirect to an invalid URL" in r.stderr
+
+
+def test_deeply_nested_json_is_an_error_not_a_crash(cli, profiles, gateway, hurl):
+    deep = "[" * 5000 + "]" * 5000
+    r = cli("run", hurl(f"POST {{{{endpoint}}}}/x\n{deep}\nHTTP 200\n"), "--profile", "open")
+    assert r.code == 2 and "nested too deeply" in r.stderr and "unexpected" not in r.stderr
+    r = cli("run", hurl("GET {{endpoint}}/nested?depth=100000\nHTTP *\n[Asserts]\n"
+                        'jsonpath "$..*" exists\n'), "--profile", "open")
+    assert r.code in (11, 12), r.stderr
+    assert "unexpected" not in r.stderr
+
+
+def test_output_option_to_a_directory_or_a_lonely_fifo_is_a_runtime_error(
+        cli, profiles, gateway, hurl, tmp_path, monkeypatch):
+    import os
+
+    import restcli.output.download
+
+    monkeypatch.setattr(restcli.output.download, "READER_WAIT", 0.2)
+    (tmp_path / "adir").mkdir()
+    os.mkfifo(tmp_path / "pipe")
+    for target in ("adir", "pipe", "missing/x.json"):
+        r = cli("run", hurl(f"GET {{{{endpoint}}}}/x\n[Options]\noutput: {target}\nHTTP 200\n"),
+                "--profile", "open")
+        assert r.code == 11, (target, r.stderr)
+        assert "unexpected" not in r.stderr
+
+
+def test_server_text_in_an_assert_failure_is_inert(cli, profiles, gateway, hurl):
+    text = ('GET {{endpoint}}/x?v=%1B%5B2Kfake\nHTTP 200\n[Asserts]\n'
+            'jsonpath "$.query[0][1]" == "other"\n')
+    r = cli("run", hurl(text), "--profile", "open")
+    assert r.code == 12
+    assert "\x1b" not in r.stderr and "\\x1b[2Kfake" in r.stderr
