@@ -104,11 +104,6 @@ class App:
         return self._console(self.out, self.stdout_tty)
 
     @cached_property
-    def body_console(self) -> Console:
-        """A response body on stdout: the server's bytes, shown as they came."""
-        return self._console(self.stdout, self.stdout_tty)
-
-    @cached_property
     def err_console(self) -> Console:
         """Progress on stderr, through the scrubbing writer."""
         return self._console(self.err, self.stderr_tty)

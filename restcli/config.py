@@ -245,7 +245,9 @@ class Validator:
     def problem(self, table: tuple[str, ...], key: str | None, message: str) -> None:
         line = self.lines.get((table, key)) or self.lines.get((table, None))
         where = f"{self.path}:{line}" if line else str(self.path)
+        # Names come from the file as written: escaped, like the values quoted.
         dotted = ".".join(table + ((key,) if key else ()))
+        dotted = dotted if dotted.isprintable() else escaped(dotted)
         self.problems.setdefault(_scope(table, key), []).append(f"{where}: {dotted}: {message}")
 
     def run(self) -> Config:

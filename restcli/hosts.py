@@ -17,6 +17,7 @@ import ipaddress
 import re
 
 from .errors import ConfigError
+from .http import valid_header_name
 
 REGION = re.compile(r"[a-z]{2}(?:-[a-z]+)+-\d+")
 _LABEL = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?")
@@ -139,11 +140,10 @@ def aws_host(prefix: str, region: str) -> str:
     return f"{prefix}.{region}.{suffix}"
 
 
-_TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
 
 
 def header_name_problem(value: object) -> str | None:
     """A header name must be an RFC 9110 token."""
-    if isinstance(value, str) and _TOKEN.fullmatch(value):
+    if isinstance(value, str) and valid_header_name(value):
         return None
     return f"must be a header name (letters, digits and !#$%&'*+-.^_`|~), not {escaped(value)}"

@@ -9,6 +9,8 @@ from urllib.parse import urlsplit
 # RFC 9110 token: what a header name may be.
 _HEADER_NAME = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
 
+URLENCODED = "application/x-www-form-urlencoded; charset=utf-8"
+
 # Headers that carry credentials whatever the mode: masked when shown, never sent to
 # another origin.
 SENSITIVE_HEADERS = frozenset(

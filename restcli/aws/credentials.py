@@ -146,7 +146,7 @@ def _offline(aws_profile: str | None, environ: Mapping[str, str], warn) -> Any:
     if static is not None:
         return static
     keys = _profile_keys(name, environ)
-    if "credential_process" in keys and not keys & _FETCHED:
+    if "credential_process" in keys and not keys & _fetched():
         # A program of the user's, run locally as a `command:` reference would be.
         return load(aws_profile, environ)
     warn(
@@ -158,10 +158,8 @@ def _offline(aws_profile: str | None, environ: Mapping[str, str], warn) -> Any:
 
 
 # Profile keys that make botocore ask a service (STS, SSO) or a metadata endpoint.
-_FETCHED = frozenset({
-    "role_arn", "source_profile", "credential_source", "sso_session", "sso_start_url",
-    "sso_account_id", "sso_role_name", "web_identity_token_file", "login_session",
-})
+def _fetched() -> frozenset[str]:
+    return StaticProfileSource._NEEDS_BOTOCORE - {"credential_process"}
 
 
 def _profile_keys(name: str, environ: Mapping[str, str]) -> set[str]:

@@ -20,8 +20,9 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from ..aws.credentials import Frozen
+from ..aws.credentials import Frozen, PlaceholderSource
 from ..errors import ConfigError, CredentialsError
+from ..hosts import REGION
 from ..params import ProfileValues
 from ..secrets import Redactor
 from . import awsjson, claims, endpoints
@@ -40,7 +41,7 @@ GUEST = "guest"
 
 
 def pool_region(identity_pool_id: str) -> str:
-    m = re.match(r"^([a-z]{2}(?:-[a-z]+)+-\d+):", identity_pool_id or "")
+    m = re.match(rf"^({REGION.pattern}):", identity_pool_id or "")
     if not m:
         raise ConfigError(
             f"identity_pool_id {identity_pool_id!r} does not start with a region "
@@ -171,7 +172,8 @@ def _offline_credentials(name: str, cache, pool: str, login: Login | None, warn)
         # with placeholders and says so.
         warn(f"no cached identity-pool credentials for profile {name!r}: signed with "
              "placeholders (--offline and --curl make no connection to fetch them)")
-        return {"access_key": "ASIAPLACEHOLDER00000", "secret_key": "placeholder",
+        placeholder = PlaceholderSource(None).get()
+        return {"access_key": placeholder.access_key, "secret_key": placeholder.secret_key,
                 "session_token": "placeholder", "expires_at": time.time() + 3600}
     if _fresh(data) is None:
         warn("the cached identity-pool credentials have expired; shown as they are "

@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from ..deadline import size_text
+from ..deadline import CHUNK, size_text
 from ..errors import OutputError
 from ..http import SENSITIVE_HEADERS
 from ..record import record
@@ -20,7 +20,6 @@ from ..secrets import mask
 if TYPE_CHECKING:
     from ..app import App
 
-CHUNK = 64 * 1024
 # Response headers that can carry credentials back (a session, an echoed authorization).
 RESPONSE_SECRETS = frozenset({"set-cookie", "x-amzn-remapped-authorization"})
 # Decoded bytes of one body held in memory (--json, -f, -r, --paginate, a terminal).

@@ -25,13 +25,13 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from ..atomic import replacing
+from ..deadline import CHUNK
 from ..errors import OutputError, Terminated, UsageError
 from ..record import record
 
 if TYPE_CHECKING:
     from ..app import App
 
-CHUNK = 64 * 1024
 # Paths under these are the process's own streams and devices: always written in place.
 IN_PLACE_TREES = ("/dev/", "/proc/")
 

@@ -19,7 +19,7 @@ from typing import Any, BinaryIO
 from urllib.parse import quote, urlsplit, urlunsplit
 
 from ..errors import CredentialsError, UsageError
-from ..http import SENSITIVE_HEADERS, valid_header_name
+from ..http import SENSITIVE_HEADERS, URLENCODED, valid_header_name
 from ..record import Factory, record
 from ..secrets import resolve, run_command
 
@@ -41,7 +41,6 @@ _ESCAPABLE = frozenset(":;=@\\[]")
 # Repeated header items are sent as one line, values joined as RFC 9110 5.3 allows.
 _JOIN = {"cookie": "; "}
 JSON_ACCEPT = "application/json, */*;q=0.5"
-URLENCODED = "application/x-www-form-urlencoded; charset=utf-8"
 # urllib3's marker (urllib3.util.SKIP_HEADER) for "do not send this header at all",
 # which it takes for User-Agent and Accept-Encoding.
 _SKIPPABLE = frozenset({"user-agent", "accept-encoding"})

@@ -13,10 +13,9 @@ import uuid
 from typing import Any
 from urllib.parse import urlencode
 
+from ..deadline import CHUNK
 from ..errors import UsageError
-
-URLENCODED = "application/x-www-form-urlencoded; charset=utf-8"
-CHUNK = 64 * 1024
+from ..http import URLENCODED
 
 
 def form_body(fields: list, multipart: bool, form: bool) -> tuple[Any, str]:

@@ -18,7 +18,7 @@ import requests
 from restcli.client import REDIRECTS as REDIRECT_STATUSES  # one list with calls
 from restcli.client import redirect_location
 from restcli.config import all_params
-from restcli.deadline import HEAD, ThreadWatch, Watch
+from restcli.deadline import CHUNK, HEAD, ThreadWatch, Watch
 from restcli.errors import RedirectFailure
 from restcli.http import SENSITIVE_HEADERS, origin
 from restcli.output import BUFFER_LIMIT
@@ -30,7 +30,6 @@ from restcli.runner.response import Call
 # A buffered body is never larger than this once decoded (gzip bombs included).
 # The limits restcli holds every buffered body and every request to, declared once.
 MAX_BODY_BYTES = BUFFER_LIMIT
-CHUNK = 64 * 1024
 DEFAULT_TIMEOUT = all_params()["timeout"].default
 DEFAULT_MAX_REDIRS = 50
 # The limits of the request each thread is sending (the shared adapter reports to it).
