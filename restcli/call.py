@@ -14,6 +14,7 @@ from . import __version__, errors, request
 from . import auth as auth_modes
 from .client import Client, SendOptions, tls_verify, transport_options
 from .deadline import ERROR_BODY_LIMIT, read_capped, size_text
+from .http import is_url
 from .output import OutputOptions, inert, print_response_head, render
 from .output.wire import print_request
 from .record import Factory, record
@@ -62,10 +63,6 @@ class Plan:
     send: SendOptions
     secret_names: set = Factory(set)
     pager: Any = None  # --paginate: how the next page is found, checked before sending
-
-
-def is_url(api: str) -> bool:
-    return api[:8].lower().startswith(("http://", "https://"))
 
 
 def target(app: App, api: str, path: str) -> tuple[Profile, str]:

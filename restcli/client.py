@@ -51,6 +51,7 @@ from .output import inert
 from .record import record
 from .request import RequestSpec, wire_auth
 from .secrets import resolve
+from .settings import COMMAND_LINE
 
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
 IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE"})
@@ -340,7 +341,7 @@ def client_tls(cert: tuple, verify: bool | str) -> Any:
     else:
         bundle = verify if isinstance(verify, str) else os.environ.get("REQUESTS_CA_BUNDLE")
         ctx.load_verify_locations(bundle or DEFAULT_CA_BUNDLE_PATH)
-    error = UsageError if where == "command line" else ConfigError
+    error = UsageError if where == COMMAND_LINE else ConfigError
     for path, flag in ((cert_file, "--cert / client_cert"), (key_file, "--key / client_key")):
         if path and not os.path.isfile(path):
             raise error(f"client certificate file not found: {path} ({flag})")
@@ -361,7 +362,7 @@ def transport_options(profile: Any, redactor: Any, environ: Any) -> dict:
 
     Proxy passwords and the client key's password are registered to be scrubbed.
     """
-    from_cli = {k for k, v in profile.sources.items() if v == "command line"}
+    from_cli = {k for k, v in profile.sources.items() if v == COMMAND_LINE}
     proxy = profile.get("proxy")
     if proxy:
         _check_proxy(proxy, "--proxy" if "proxy" in from_cli else "the profile's proxy")
@@ -384,7 +385,7 @@ def transport_options(profile: Any, redactor: Any, environ: Any) -> dict:
             reference = password
             password = resolve(password, where=where)
             redactor.add(password, reference)
-        origin_of = "command line" if "client_cert" in from_cli else "profile"
+        origin_of = COMMAND_LINE if "client_cert" in from_cli else "profile"
         options["client_cert"] = (
             os.path.expanduser(cert), os.path.expanduser(key) if key else None, password,
             origin_of,
@@ -440,7 +441,7 @@ def tls_verify(insecure: bool, profile: Any) -> bool | str:
         return True
     path = os.path.expanduser(path)
     if not os.path.isfile(path):
-        if profile.sources.get("ca_bundle") == "command line":
+        if profile.sources.get("ca_bundle") == COMMAND_LINE:
             raise UsageError(f"CA bundle not found: {path} (--ca-bundle)")
         raise ConfigError(f"CA bundle not found: {path} (the profile's ca_bundle)")
     return path

@@ -57,3 +57,8 @@ def proxy_secrets(proxy: str | None, environ: Any) -> list[str]:
             if secret:
                 found.append(secret)
     return found
+
+
+def is_url(text: str) -> bool:
+    """An absolute http(s) URL, the scheme in any case (`HTTP://` too)."""
+    return text[:8].lower().startswith(("http://", "https://"))

@@ -18,7 +18,7 @@ def build(settings: ProfileValues) -> HeaderAuth:
 
 MODE = Mode(
     name="api_key", summary="API key header", params=PARAMS, build=build,
-    credentials_from=lambda settings: "the api_key key, sent in "
-    + (settings.profile.values.get("api_key_header") or "X-Api-Key"),
+    # The header's declared default applies (ProfileValues): written once, in PARAMS.
+    credentials_from=lambda settings: f"the api_key key, sent in {settings['api_key_header']}",
     required=("api_key",),
 )

@@ -18,9 +18,8 @@ def build(settings: ProfileValues) -> HeaderAuth:
 
 
 def credentials_from(settings: ProfileValues) -> str:
-    scheme = settings.profile.values.get("scheme") or ""
-    return (f"the token key, sent in {settings.profile.values.get('header') or 'Authorization'}"
-            + (f" after {scheme!r}" if scheme else ""))
+    scheme = settings["scheme"]
+    return f"the token key, sent in {settings['header']}" + (f" after {scheme!r}" if scheme else "")
 
 
 MODE = Mode(name="token", summary="custom or bearer token", params=PARAMS, build=build,

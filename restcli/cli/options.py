@@ -202,6 +202,7 @@ def split_target(api: str, path: str, items: list[str]) -> tuple[str, list[str]]
     After a URL the second word is PATH only if it starts with "/"; anything else is an
     item, which must then parse: a mistyped item is never sent as a path.
     """
+    # The same test as call.target's (http.is_url), without importing it (start-up).
     if path and not path.startswith("/") and api[:8].lower().startswith(("http://", "https://")):
         return "", [path, *items]
     return path, items
