@@ -140,18 +140,15 @@ def pager_for(the_plan: Any, opts: Any) -> Pager:
 
 def send_pages(app: App, client: Any, the_plan: Any, opts: Any,
                render_response: Callable[..., int]) -> int:
-    pager = the_plan.pager or pager_for(the_plan, opts)
+    pager = the_plan.pager  # decided and checked by call.plan()
     renderer = Renderer(app, opts.output, paginated=True)
     limit = opts.max_pages or DEFAULT_MAX_PAGES
     url = the_plan.spec.url
     pages = 0
     try:
         while True:
-            # A fresh copy per page: a redirect may strip headers from the one it follows.
-            spec = the_plan.spec.replace(
-                url=url, headers=dict(the_plan.spec.headers),
-                user_headers=dict(the_plan.spec.user_headers),
-            )
+            # The client works on its own copy (a redirect strips it, not the plan).
+            spec = the_plan.spec.replace(url=url)
             resp = client.send(spec, the_plan.auth)
             pages += 1
             with resp:
