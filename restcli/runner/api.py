@@ -103,7 +103,7 @@ def run_one(path: str, ctx: RunContext) -> FileResult:
         source = read_source(path)
         hurl = parse(source, path)
     except HurlError as e:
-        return FileResult(path, errors=[e.located(path, getattr(e, "_source", ""))])
+        return FileResult(path, errors=[e.located(path, "")])
     return FileRunner(hurl, ctx).run()
 
 

@@ -18,7 +18,6 @@ class Call:
     headers: list[tuple[str, str]]
     body: bytes
     duration_ms: int
-    request_headers: list[tuple[str, str]] = Factory(list)
     certificate: dict | None = None
     redirects: list[str] = Factory(list)
     _json: object = NOTHING  # parsed once, on first use

@@ -189,7 +189,7 @@ class Sender:
             method=prepared.method, url=prepared.url, status=resp.status_code,
             version=version, headers=headers, body=body,
             duration_ms=int((time.monotonic() - start) * 1000),
-            request_headers=list(prepared.headers.items()), certificate=certificate,
+            certificate=certificate,
             redirects=redirects,
         )
 
