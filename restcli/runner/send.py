@@ -15,8 +15,8 @@ from datetime import UTC, datetime
 
 import requests
 
+from restcli.client import BECOME_GET, redirect_location
 from restcli.client import REDIRECTS as REDIRECT_STATUSES  # one list with calls
-from restcli.client import redirect_location
 from restcli.config import all_params
 from restcli.deadline import CHUNK, HEAD, ThreadWatch, Watch
 from restcli.errors import RedirectFailure
@@ -208,9 +208,9 @@ class _Hop:
 
     def follow(self, target: str, status: int) -> None:
         self.url = target
-        # As curl -L: 303 becomes GET; 301/302 turn a POST into a GET; 307/308 keep all.
-        if (status == 303 and self.method != "HEAD") or (
-                status in (301, 302) and self.method == "POST"):
+        # As Hurl (its get_redirect_method) and restcli's calls: 301, 302 and 303 become a
+        # bodiless GET (HEAD stays HEAD); 307 and 308 keep method and body.
+        if status in BECOME_GET and self.method != "HEAD":
             self.method = "GET"
             self.body_factory = None
             self.headers = [(k, v) for k, v in self.headers

@@ -256,3 +256,13 @@ def test_server_text_in_an_assert_failure_is_inert(cli, profiles, gateway, hurl)
     r = cli("run", hurl(text), "--profile", "open")
     assert r.code == 12
     assert "\x1b" not in r.stderr and "\\x1b[2Kfake" in r.stderr
+
+
+@pytest.mark.parametrize(("method", "code"), [("PUT", 301), ("DELETE", 302), ("PATCH", 303)])
+def test_301_to_303_become_a_get_as_in_hurl(cli, profiles, gateway, hurl, method, code):
+    text = (f"{method} {{{{endpoint}}}}/redirect?code={code}&to=/open/landed\n"
+            '[Options]\nlocation: true\n{"a": 1}\nHTTP 200\n')
+    r = cli("run", hurl(text), "--profile", "open")
+    assert r.code == 0, r.stderr
+    landed = gateway.received[-1]
+    assert (landed.method, landed.path, landed.body) == ("GET", "/open/landed", b"")
