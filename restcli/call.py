@@ -63,6 +63,7 @@ class Plan:
     send: SendOptions
     secret_names: set = Factory(set)
     pager: Any = None  # --paginate: how the next page is found, checked before sending
+    output: Any = None  # -o FILE: the download.Target checked before sending
 
 
 def target(app: App, api: str, path: str) -> tuple[Profile, str]:
@@ -78,11 +79,11 @@ def target(app: App, api: str, path: str) -> tuple[Profile, str]:
     return profile, request.join_url(profile.endpoint, path)
 
 
-def _check_output_file(path: str) -> None:
+def _check_output_file(path: str):
     """Before anything is sent: -o must name something restcli can write (download.check)."""
     from .output.download import check  # only for -o (start-up)
 
-    check(path)
+    return check(path)
 
 
 def plan(app: App, method: str, api: str, path: str, items: list[str], opts: CallOptions) -> Plan:
@@ -96,8 +97,9 @@ def plan(app: App, method: str, api: str, path: str, items: list[str], opts: Cal
     if opts.insecure:
         app.warn("TLS verification is off (--insecure): the connection can be intercepted")
     verify = tls_verify(opts.insecure, profile)
+    output = None
     if opts.output.output_file is not None and opts.output.output_file != "-":
-        _check_output_file(opts.output.output_file)
+        output = _check_output_file(opts.output.output_file)
     # The auth first: its secrets are then known to the redactor if a header command fails.
     auth = auth_modes.build_auth(
         profile, profile.mode, app.redactor, app.warn, offline=opts.offline or opts.curl
@@ -113,7 +115,7 @@ def plan(app: App, method: str, api: str, path: str, items: list[str], opts: Cal
         verify=verify,
         **transport_options(profile, app.redactor, app.environ),
     )
-    the_plan = Plan(profile, auth, spec, send, spec.masked_names(auth))
+    the_plan = Plan(profile, auth, spec, send, spec.masked_names(auth), output=output)
     if opts.paginate:
         from .paginate import pager_for  # only with --paginate (start-up)
 
@@ -218,7 +220,7 @@ def _send_and_render(
             write_out(app, opts.write_out, None, the_plan.spec, started, counts)
         raise
     with resp:
-        code = _render_response(app, resp, opts)
+        code = _render_response(app, resp, opts, target=the_plan.output)
         if opts.write_out:
             from .output.writeout import write_out  # only with -w (start-up)
 
@@ -226,7 +228,7 @@ def _send_and_render(
         return code
 
 
-def _render_response(app: App, resp, opts: CallOptions, renderer=None) -> int:
+def _render_response(app: App, resp, opts: CallOptions, renderer=None, target=None) -> int:
     """One response rendered (through `renderer` for a page of --paginate), then its code."""
     success = errors.succeeded(resp.status_code)
     accepted = success or opts.ignore_status
@@ -246,7 +248,7 @@ def _render_response(app: App, resp, opts: CallOptions, renderer=None) -> int:
     if renderer is not None:
         renderer.page(resp)
         return errors.OK
-    selected = render(app, resp, opts.output)
+    selected = render(app, resp, opts.output, target)
     if opts.output.exit_status and not selected:
         return errors.NOTHING_SELECTED
     return errors.OK

@@ -165,9 +165,10 @@ def _paint(text: str, sgr: str, colour: bool) -> str:
     return f"{sgr}{text}{_RESET}" if colour else text
 
 
-def render(app: App, resp: Any, opts: OutputOptions) -> bool:
-    """Write one response where the user wants it. Returns whether the output selected
-    something (for --exit-status: not null, not an empty array or object)."""
+def render(app: App, resp: Any, opts: OutputOptions, target: Any = None) -> bool:
+    """Write one response where the user wants it (`target`: the -o file, checked before
+    sending). Returns whether the output selected something (for --exit-status: not
+    null, not an empty array or object)."""
     if opts.headers_only:
         print_response_head(app, resp, to_stdout=True)
         return True
@@ -182,7 +183,7 @@ def render(app: App, resp: Any, opts: OutputOptions) -> bool:
     if opts.output_file:
         from .download import save  # only for -o (start-up)
 
-        save(app, resp, opts.output_file)
+        save(app, resp, target)
         return True
     renderer = Renderer(app, opts)
     renderer.page(resp)

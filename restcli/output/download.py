@@ -44,6 +44,9 @@ class Target:
     socket: bool = False
     mode: int | None = None  # of the file replaced
     owner: tuple | None = None  # (uid, gid) of the file replaced
+    # A FIFO's write end, opened by the check and used by the write: holding it from the
+    # check to the write keeps the reader from seeing an end of file in between.
+    fifo_fd: int | None = None
 
 
 def check(path: str) -> Target:
@@ -104,26 +107,20 @@ def _in_place(path: str, st: os.stat_result | None = None) -> Target:
     if not os.access(path, os.W_OK):
         raise UsageError(f"-o {path}: not writable")
     if stat.S_ISFIFO(st.st_mode):
-        _check_reader(path)
+        return Target(path, path, in_place=True, fifo_fd=_open_for_reader(path))
     return Target(path, path, in_place=True)
 
 
-# A FIFO's write end, opened by the check before sending and used by the write: holding it
-# keeps the reader from seeing an end of file in between.
-_HELD_FIFOS: dict[str, int] = {}
 READER_WAIT = 5.0
 
 
-def _check_reader(path: str) -> None:
+def _open_for_reader(path: str) -> int:
     """A FIFO with no process reading it would block the write forever, after the request
     went out: a reader is waited for a few seconds, then refused (exit 2) before sending."""
-    if path in _HELD_FIFOS:
-        return
     deadline = time.monotonic() + READER_WAIT
     while True:
         try:
-            _HELD_FIFOS[path] = os.open(path, os.O_WRONLY | os.O_NONBLOCK)
-            return
+            return os.open(path, os.O_WRONLY | os.O_NONBLOCK)
         except OSError as e:
             if e.errno != errno.ENXIO:
                 raise UsageError(f"-o {path}: {e.strerror}") from None
@@ -135,9 +132,8 @@ def _check_reader(path: str) -> None:
         time.sleep(0.05)
 
 
-def save(app: App, resp: Any, path: str) -> None:
-    """Stream the body to PATH (see the module's doc for what PATH may be)."""
-    target = check(path)
+def save(app: App, resp: Any, target: Target) -> None:
+    """Stream the body to a target checked before sending (see the module's doc)."""
     meter = _Meter()
     chunks = meter.count(resp.iter_content(CHUNK))
     if app.stderr_tty and not app.silent:
@@ -169,7 +165,7 @@ def _write_in_place(target: Target, chunks: Iterable[bytes]) -> None:
                 for chunk in chunks:
                     sock.sendall(chunk)
             return
-        fd = _HELD_FIFOS.pop(target.write_to, None)
+        fd = target.fifo_fd
         if fd is not None:
             os.set_blocking(fd, True)  # the reader was there when the call was planned
         else:
