@@ -36,6 +36,7 @@ import urllib3
 from requests.utils import DEFAULT_CA_BUNDLE_PATH
 
 from .auth.none import NoAuth
+from .config import CLIENT_TLS
 from .deadline import HEAD, TOTAL, Watch, watched_session
 from .errors import (
     ConfigError,
@@ -48,9 +49,9 @@ from .errors import (
 )
 from .http import SENSITIVE_HEADERS, origin, proxy_secrets, seekable
 from .output import inert
+from .params import ProfileValues
 from .record import record
 from .request import RequestSpec, wire_auth
-from .secrets import resolve
 from .settings import COMMAND_LINE
 
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
@@ -373,18 +374,13 @@ def transport_options(profile: Any, redactor: Any, environ: Any) -> dict:
         "proxy": proxy or None,
         "proxy_source": "--proxy" if "proxy" in from_cli else "proxy",
     }
-    cert = profile.get("client_cert")
-    key = profile.get("client_key")
+    tls = ProfileValues(profile, CLIENT_TLS, redactor)
+    cert, key = tls["client_cert"], tls["client_key"]
     if key and not cert:
         error = UsageError if "client_key" in from_cli else ConfigError
         raise error("a client key needs its certificate (--cert FILE, or client_cert)")
     if cert:
-        password = profile.get("client_key_password")
-        if password:
-            where = f"profile {profile.name!r}, key 'client_key_password'"
-            reference = password
-            password = resolve(password, where=where)
-            redactor.add(password, reference)
+        password = tls["client_key_password"]
         origin_of = COMMAND_LINE if "client_cert" in from_cli else "profile"
         options["client_cert"] = (
             os.path.expanduser(cert), os.path.expanduser(key) if key else None, password,

@@ -17,7 +17,7 @@ from . import auth
 from .errors import ConfigError
 from .hosts import escaped, hostname_problem
 from .http import SENSITIVE_HEADERS, valid_header_name
-from .params import Param, within
+from .params import Declared, Param, within
 from .record import Factory, record
 from .secrets import is_reference, read_regular
 
@@ -45,6 +45,9 @@ COMMON = (
           kind=dict, check=lambda value: paginate_problem(value)),
 )
 NOT_IN_DEFAULTS = ("endpoint",)
+# The client certificate's keys, read through ProfileValues like a mode's (the password is
+# a secret reference, resolved when a call uses it and registered to be scrubbed).
+CLIENT_TLS = Declared("mutual TLS", tuple(p for p in COMMON if p.name.startswith("client_")))
 SHARED, OTHER = "", "\0other"  # problem scopes besides a profile's name
 
 
