@@ -40,6 +40,16 @@ def all_modes() -> list[Mode]:
     return [_load(n) for n in NAMES]
 
 
+def readable_authorization(value: str) -> str | None:
+    """An Authorization value shown in part, as the mode that made it allows (SigV4: the
+    scope, without the signature); None when no mode claims it."""
+    for mode in all_modes():
+        shown = mode.readable(value) if mode.readable is not None else None
+        if shown is not None:
+            return shown
+    return None
+
+
 def build_auth(
     profile: Profile, mode_name: str, redactor: Redactor, warn=None, offline: bool = False
 ) -> Auth:

@@ -33,6 +33,9 @@ class Mode:
     required: tuple[str, ...] = ()
     # `auth token` prints the resolved credential (the token modes), else a usage error.
     prints_token: bool = False
+    # readable(value) -> the part of an Authorization value this mode made that is safe and
+    # useful to show (-v, --offline), or None when the value is not this mode's.
+    readable: Callable[[str], str | None] | None = None
 
 
 class AuthBase:
@@ -62,6 +65,10 @@ class AuthBase:
     def curl_options(self) -> list[str] | None:
         """Shell words for curl's own support of this auth, or None to send its headers."""
         return None
+
+    def curl_url(self, url: str, profile: str, warn: Callable[[str], None]) -> str:
+        """The URL as curl's own support of this auth needs it (warn: what it gets wrong)."""
+        return url
 
     def environment(self) -> dict[str, str] | None:
         """The credentials as environment variables for other tools (restcli env)."""

@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+from ..auth import readable_authorization
 from ..deadline import CHUNK, size_text
 from ..errors import OutputError
 from ..http import SENSITIVE_HEADERS
@@ -43,7 +44,6 @@ _KEY = "\x1b[34m"
 _STRING = "\x1b[33m"
 _NUMBER = "\x1b[36m"
 _LITERAL = "\x1b[35m"
-_SIGV4 = re.compile(r"^(AWS4-HMAC-SHA256 Credential=[^,]+,\s*SignedHeaders=[^,]+,\s*Signature=)(\S+)")
 
 
 @record
@@ -93,13 +93,13 @@ def print_table(app: App, columns: tuple[str, ...], rows: list[tuple[str, ...]])
 
 
 def display_header(name: str, value: str, secret_names: Iterable[str] = ()) -> str:
-    """A header value fit to print: secrets masked, a SigV4 scope kept readable."""
+    """A header value fit to print: secrets masked, but the part of an Authorization its
+    mode allows kept readable (SigV4's scope)."""
     lname = name.lower()
     if lname == "authorization":
-        m = _SIGV4.match(value)
-        if m:
-            # The scope (key id, date, region, service) is what a user needs to debug.
-            return m.group(1) + "…"
+        shown = readable_authorization(value)
+        if shown is not None:
+            return shown
     if lname in SENSITIVE_HEADERS or lname in secret_names:
         return mask(value)
     return value

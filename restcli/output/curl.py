@@ -11,7 +11,6 @@ import os
 import re
 import shlex
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit, urlunsplit
 
 from ..errors import UsageError
 from ..request import header_text
@@ -87,14 +86,7 @@ def to_curl(app: App, spec: RequestSpec, prep: Any, auth: Any, profile: str) -> 
         words.append("--compressed")
     if native is not None:
         skip |= {h.lower() for h in auth.sensitive_headers}
-        # curl's SigV4 signer does not sort the query: hand it a sorted one.
-        url = _sorted_query(url)
-        if "%" in urlsplit(url).path:
-            app.warn(
-                "curl's SigV4 signer signs percent-escapes in the path differently from AWS, "
-                "so API Gateway may refuse this command; call restcli itself, or export the "
-                f'credentials with eval "$(restcli env {profile})" for a tool that signs them right'
-            )
+        url = auth.curl_url(url, profile, app.warn)
     if prep.method == "HEAD":
         words.append("--head")
     elif prep.method != "GET" or prep.body is not None:
@@ -145,13 +137,4 @@ def _body(spec: RequestSpec, prep: Any, q: Quoter) -> list[str]:
         return words + ["--data-binary", "@-", "# binary body: pipe it in on stdin"]
     # --data-raw: a leading @ is data, not a file name.
     return words + ["--data-raw", q.word(text)]
-
-
-def _sorted_query(url: str) -> str:
-    parts = urlsplit(url)
-    if not parts.query:
-        return url
-    pairs = [p.split("=", 1) if "=" in p else [p, ""] for p in parts.query.split("&")]
-    query = "&".join(f"{k}={v}" for k, v in sorted(pairs, key=lambda kv: (kv[0], kv[1])))
-    return urlunsplit(parts._replace(query=query))
 
