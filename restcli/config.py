@@ -48,7 +48,9 @@ NOT_IN_DEFAULTS = ("endpoint",)
 # The client certificate's keys, read through ProfileValues like a mode's (the password is
 # a secret reference, resolved when a call uses it and registered to be scrubbed).
 CLIENT_TLS = Declared("mutual TLS", tuple(p for p in COMMON if p.name.startswith("client_")))
-SHARED, OTHER = "", "\0other"  # problem scopes besides a profile's name
+# Problem scopes: a profile's is ("profile", name), so no profile name (not even "")
+# can be taken for these two.
+SHARED, OTHER = ("shared",), ("other",)
 
 
 def paginate_problem(value: dict) -> str | None:
@@ -106,9 +108,9 @@ class Config:
     exists: bool
     defaults: Mapping[str, Any]
     profiles: Mapping[str, Profile]
-    # Problems by scope: SHARED ([defaults], the file's shape), a profile's name, or OTHER
+    # Problems by scope: SHARED ([defaults], the file's shape), ("profile", name), or OTHER
     # (an unknown top-level table). A call needs SHARED and its own profile clean.
-    problems: Mapping[str, list] = Factory(dict)
+    problems: Mapping[tuple, list] = Factory(dict)
     warn: Any = None
     warned: list = Factory(list)  # once per run
 
@@ -126,14 +128,14 @@ class Config:
         """Refuse a call whose [defaults] or profile has problems; warn once about others."""
         own = list(self.problems.get(SHARED, ()))
         if name is not None:
-            own += self.problems.get(name, ())
+            own += self.problems.get(("profile", name), ())
         if own:
             n = len(own)
             raise ConfigError(
                 f"{self.path}: {n} problem{'s' if n > 1 else ''} in the config",
                 problems=own,
             )
-        others = [s for s in self.problems if s not in (SHARED, name, OTHER)]
+        others = [s for s in self.problems if s not in (SHARED, ("profile", name), OTHER)]
         if self.warn is None or self.warned or not (others or OTHER in self.problems):
             return
         self.warned.append(True)
@@ -145,7 +147,7 @@ class Config:
         self.warn(f"{what}; run restcli config check")
 
     def profile(self, name: str) -> Profile:
-        if name in self.profiles or name in self.problems:
+        if name in self.profiles or ("profile", name) in self.problems:
             self.usable(name)
             return self.profiles[name]
         self.usable(None)
@@ -233,7 +235,7 @@ class Validator:
         self.path = path
         self.text = text
         self._lines = None
-        self.problems: dict[str, list[str]] = {}
+        self.problems: dict[tuple, list[str]] = {}
         self.params = all_params()
         self.warn = warn
         self.literal_secrets: list[str] = []
@@ -375,11 +377,11 @@ class Validator:
         )
 
 
-def _scope(table: tuple[str, ...], key: str | None) -> str:
+def _scope(table: tuple[str, ...], key: str | None) -> tuple:
     """Whose problem it is: a profile's, everyone's (SHARED) or nobody's in use (OTHER)."""
     path = table + ((key,) if key else ())
     if len(path) >= 2 and path[0] == "profiles":
-        return path[1]
+        return ("profile", path[1])
     if path[:1] in (("defaults",), ("profiles",)):
         return SHARED
     return OTHER

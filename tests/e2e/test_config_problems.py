@@ -46,6 +46,15 @@ def test_config_check_reports_everything(cli, write_config, gateway):
     assert "profiles.bad1.endpoint" in r.stderr and "profiles.bad2.auth" in r.stderr
 
 
+def test_a_broken_profile_named_empty_is_still_only_its_own_problem(cli, write_config, gateway):
+    # The empty name is a valid TOML key; it must not be taken for the file-wide scope.
+    cfg = write_config(TWO_BAD.format(url=gateway.url) + '\n[profiles.""]\nauth = "kerberos"\n')
+    r = cli("--config", cfg, "get", "good", "/items")
+    assert r.code == 0, r.stderr
+    assert "3 other profiles have problems" in r.stderr
+    assert cli("--config", cfg, "get", "", "/items").code == 8
+
+
 def test_bad_defaults_stop_every_call(cli, write_config, gateway):
     cfg = write_config(f'[defaults]\ntimeout = "x"\n[profiles.good]\nendpoint = "{gateway.url}/open"\n'
                        'auth = "none"\n')
