@@ -78,9 +78,8 @@ def _handle(exc: BaseException, application: App) -> int:
         _silence_stdout(application)
         return errors.BROKEN_PIPE
     if typer is not None and isinstance(exc, typer.TyperException):
-        # Click's own usage errors (exit 2) and friends.
-        exc.show(file=application.err)
-        return getattr(exc, "exit_code", errors.USAGE)
+        # Click's own usage errors (exit 2) and friends, in restcli's one format.
+        return _click_error(exc, application)
     exc = errors.translate(exc)
     if isinstance(exc, errors.RestcliError):
         application.error(exc.message, exc.hint)
@@ -98,6 +97,17 @@ def _handle(exc: BaseException, application: App) -> int:
         hint="set RESTCLI_DEBUG=1 for a traceback, and report it",
     )
     return errors.UNEXPECTED
+
+
+def _click_error(exc, application: App) -> int:
+    """A Click error (missing argument, unknown option, bad value) as every other usage
+    error is shown: `restcli: error: ...`, then where to look."""
+    message = exc.format_message()
+    ctx = getattr(exc, "ctx", None)
+    hint = f"see '{ctx.command_path} -h'" if ctx is not None else "see 'restcli -h'"
+    # Click words it "Missing argument 'API'."; restcli's lines end without a full stop.
+    application.error((message[:1].lower() + message[1:]).rstrip("."), hint)
+    return getattr(exc, "exit_code", errors.USAGE)
 
 
 def _silence_stdout(application: App) -> None:

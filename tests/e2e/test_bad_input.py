@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import sys
 
+import pytest
+
 from tests.conftest import API_KEY
 
 
@@ -102,3 +104,21 @@ def test_error_body_never_replaces_the_output_file(cli, profiles, gateway, tmp_p
     r = cli("get", "open", "/status/404", "-o", out, "--ignore-status")
     assert r.code == 0
     assert "Not Found" in out.read_text()
+
+
+@pytest.mark.parametrize("argv", [
+    ["get"],  # a missing argument (Click)
+    ["get", "open", "/x", "--bogus"],  # an unknown option (Click)
+    ["get", "open", "/x", "--timeout", "abc"],  # a bad value (Click)
+    ["nosuch"],  # an unknown command (Click)
+    ["profiles", "show"],  # a missing argument in a group (Click)
+    ["get", "open", "/x", "count:=three"],  # an item that does not parse (restcli)
+    ["get", "open", "/x", "-o", ""],  # an option restcli checks itself
+])
+def test_every_usage_error_has_one_format(cli, profiles, argv):
+    r = cli(*argv)
+    assert r.code == 2
+    lines = r.stderr.splitlines()
+    assert lines[0].startswith("restcli: error: ") and not lines[0].endswith(".")
+    assert all(line.startswith("hint: ") for line in lines[1:]), r.stderr
+    assert "Usage:" not in r.stderr and "Try '" not in r.stderr
