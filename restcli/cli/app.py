@@ -125,7 +125,10 @@ def _help(opt) -> str:
     if param.choices:
         text += " One of: " + ", ".join(param.choices) + "."
     if param.default not in (None, False, ""):
-        text += f" [default: {param.default:g}]" if isinstance(param.default, float) else f" [default: {param.default}]"
+        # The option overrides the profile: the built-in default applies only when neither
+        # the profile nor [defaults] sets the key.
+        shown = f"{param.default:g}" if isinstance(param.default, float) else f"{param.default}"
+        text += f" [default: the profile's {opt.key}, else {shown}]"
     return text
 
 

@@ -89,3 +89,12 @@ def test_defaults_quoted_in_help_are_the_declared_ones():
             assert float(m.group(1)) == float(declared[opt.name]), opt.name
     numeric = {o.name for o in (*OPTIONS, *RUN_OPTIONS) if re.search(r"\[default: [0-9]", o.help)}
     assert numeric <= set(declared)
+
+
+def test_an_option_over_a_profile_key_says_the_profile_decides_first(cli):
+    # `--auth` on a profile of api_key mode does not default to iam: the profile's mode
+    # applies when the option is absent, so the help must not claim otherwise.
+    text = " ".join(cli("get", "-h").out.split())
+    assert "[default: the profile's auth, else iam]" in text
+    assert "[default: the profile's timeout, else 30]" in text
+    assert "[default: iam]" not in text
