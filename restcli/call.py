@@ -88,7 +88,7 @@ def _check_output_file(path: str):
 
 def plan(app: App, method: str, api: str, path: str, items: list[str], opts: CallOptions) -> Plan:
     """ProfileValues, validation, secrets, auth and the request; nothing is sent."""
-    _check_output_options(opts)
+    _check_output_options(method, opts)
     parsed = [request.parse_item(i) for i in items]
     parsed += [request.parse_header_option(h) for h in opts.headers]
     parsed += [request.parse_query_option(q) for q in opts.queries]
@@ -123,16 +123,35 @@ def plan(app: App, method: str, api: str, path: str, items: list[str], opts: Cal
     return the_plan
 
 
-def _check_output_options(opts: CallOptions) -> None:
-    """-w and -f are checked before anything else: a bad one is exit 2, nothing resolved."""
+def _check_output_options(method: str, opts: CallOptions) -> None:
+    """Before anything else (nothing resolved, nothing sent), each a usage error: -w and -f
+    parse, and no option is given that another one would silently ignore."""
+    out = opts.output
     if opts.write_out:
         from .output.writeout import check  # only with -w (start-up)
 
         check(opts.write_out)
-    if opts.output.filter_expr:
+    if out.filter_expr:
         from .output.filters import compile_expr  # only with -f (start-up)
 
-        compile_expr(opts.output.filter_expr)
+        compile_expr(out.filter_expr)
+    if out.output_file is not None:
+        for given, flag in ((out.filter_expr, "-f"), (out.raw, "-r"), (out.force_json, "--json"),
+                            (out.exit_status, "-e")):
+            if given:
+                raise errors.UsageError(
+                    f"{flag} applies to what is printed; -o saves the body as received"
+                )
+    if opts.paginate:
+        from .paginate import check_options  # only with --paginate (start-up)
+
+        check_options(method, opts)
+        return
+    for given, flag in ((out.slurp, "--slurp"), (opts.paginate_next is not None, "--paginate-next"),
+                        (opts.paginate_param is not None, "--paginate-param"),
+                        (opts.max_pages is not None, "--max-pages")):
+        if given:
+            raise errors.UsageError(f"{flag} needs --paginate")
 
 
 def call(app: App, method: str, api: str, path: str, items: list[str], opts: CallOptions) -> int:

@@ -1,11 +1,13 @@
 """--paginate: every page of a list, each sent through the whole pipeline again.
 
-The next page comes from a `Link: <...>; rel="next"` header (RFC 8288; a relative link is
-resolved against the page's URL; it must stay on the endpoint's origin), or from a token
-in the body: a JMESPath expression (`paginate.next` in the profile, `--paginate-next`)
-whose value is sent in a query parameter (`paginate.param`, `--paginate-param`). Each
-page is prepared and authenticated afresh (a SigV4 signature covers time and query; a
-Cognito token is refreshed when due). One page is held in memory at a time.
+The next page comes from a `Link: <...>; rel="next"` header (RFC 8288), or from a token in
+the body: a JMESPath expression (`paginate.next` in the profile, `--paginate-next`) whose
+value is sent in a query parameter (`paginate.param`, `--paginate-param`). Either goes
+with the URL the page came from (after any redirect) and must stay on the endpoint's
+origin. Each page is prepared and authenticated afresh (a SigV4 signature covers time and
+query; a Cognito token the API refuses with 401 is renewed and the page sent again). One
+page is held in memory at a time. The built-in page bound cutting a list short is an
+error; --max-pages N stopping there is what was asked.
 
 Imported only with --paginate (start-up).
 """
@@ -74,16 +76,15 @@ class Pager:
 
             self.token = compile_expr(token_expr, where)
 
-    def next_url(self, resp: Any, url: str, body: bytes) -> str | None:
+    def next_url(self, resp: Any, body: bytes) -> str | None:
+        """The next page's URL, or None on the last page. Both a relative link and a token
+        go with the URL the page came from (after any redirect), and only to the endpoint's
+        origin: a page redirected elsewhere cannot lead the walk, with credentials, there."""
+        url = resp.url
         link = next_link(resp.headers.get("Link"))
         if link is not None:
             # The fragment is never sent: two links differing only there are one page.
             target = urldefrag(urljoin(url, link))[0]
-            if urlsplit(target).scheme not in ("http", "https") or origin(target) != self.origin:
-                raise PaginationError(
-                    f"the next page is on another origin ({_shown(target)}); not followed",
-                    hint="restcli pages only within the endpoint's scheme, host and port",
-                )
         elif self.token is not None:
             # jmespath only for token paging (start-up)
             from .output.filters import search
@@ -98,6 +99,11 @@ class Pager:
             target = with_query(url, self.param, str(value))
         else:
             return None
+        if urlsplit(target).scheme not in ("http", "https") or origin(target) != self.origin:
+            raise PaginationError(
+                f"the next page is on another origin ({_shown(target)}); not followed",
+                hint="restcli pages only within the endpoint's scheme, host and port",
+            )
         if target in self.seen:
             raise PaginationError(
                 f"pagination loop: the API sent {_shown(target)} as the next page again",
@@ -110,10 +116,28 @@ def _shown(url: str) -> str:
     return inert(url)
 
 
-def pager_for(the_plan: Any, opts: Any) -> Pager:
-    """The pager a call asks for, every setting checked before anything is sent."""
-    if the_plan.spec.method not in ("GET", "HEAD"):
+def check_options(method: str, opts: Any) -> None:
+    """Before anything is resolved or sent: --paginate with options it cannot honour is a
+    usage error, never an option silently ignored."""
+    if method.upper() != "GET":
         raise UsageError("--paginate follows GET requests only")
+    out = opts.output
+    to_file = out.output_file not in (None, "-")  # `-o -` is stdout, where pages go
+    for given, flag in ((to_file, "-o"), (out.headers_only, "--headers"), (opts.write_out, "-w")):
+        if given:
+            raise UsageError(f"--paginate does not take {flag}; pages go to stdout (> FILE)")
+    if out.include and (out.filter_expr or out.slurp):
+        # Each page's head would land inside the one JSON array they make.
+        flag = "-f" if out.filter_expr else "--slurp"
+        raise UsageError(f"--paginate -i prints each page's head before its body; {flag} "
+                         "makes the pages one JSON array: drop -i or " + flag)
+    if opts.max_pages is not None and not 1 <= opts.max_pages <= MAX_PAGES_LIMIT:
+        raise UsageError(f"--max-pages must be from 1 to {MAX_PAGES_LIMIT}")
+
+
+def pager_for(the_plan: Any, opts: Any) -> Pager:
+    """The pager a call asks for (its options checked by check_options already), from the
+    profile's paginate table and the options typed over it."""
     # Decided with the other settings (settings.decide): the profile's table, with the
     # fields --paginate-next and --paginate-param typed over it.
     configured = the_plan.profile.get("paginate") or {}
@@ -128,13 +152,6 @@ def pager_for(the_plan: Any, opts: Any) -> Pager:
                 hint="add --paginate-param NAME",
             )
         param = expr
-    to_file = opts.output.output_file not in (None, "-")  # `-o -` is stdout, where pages go
-    for given, flag in ((to_file, "-o"), (opts.output.headers_only, "--headers"),
-                        (opts.write_out, "-w")):
-        if given:
-            raise UsageError(f"--paginate does not take {flag}; pages go to stdout (> FILE)")
-    if opts.max_pages is not None and not 1 <= opts.max_pages <= MAX_PAGES_LIMIT:
-        raise UsageError(f"--max-pages must be from 1 to {MAX_PAGES_LIMIT}")
     return Pager(the_plan.spec.url, expr, param, where)
 
 
@@ -142,31 +159,43 @@ def send_pages(app: App, client: Any, the_plan: Any, opts: Any,
                render_response: Callable[..., int]) -> int:
     pager = the_plan.pager  # decided and checked by call.plan()
     renderer = Renderer(app, opts.output, paginated=True)
-    limit = opts.max_pages or DEFAULT_MAX_PAGES
     url = the_plan.spec.url
     pages = 0
     try:
         while True:
             # The client works on its own copy (a redirect strips it, not the plan).
-            spec = the_plan.spec.replace(url=url)
-            resp = client.send(spec, the_plan.auth)
+            resp = client.send(the_plan.spec.replace(url=url), the_plan.auth)
             pages += 1
             with resp:
                 if not (errors.succeeded(resp.status_code) or opts.ignore_status):
                     return render_response(app, resp, opts, renderer)
                 if opts.output.include:
                     print_response_head(app, resp, to_stdout=True)
-                body = read_body(resp, "--paginate") if resp.request.method != "HEAD" else b""
+                body = read_body(resp, "--paginate")
                 renderer.page(resp, body)
-                following = pager.next_url(resp, spec.url, body)
+                following = pager.next_url(resp, body)
             if following is None:
                 break
-            if pages >= limit:
-                app.warn(f"stopped after {pages} pages; more remain (--max-pages)")
+            if pages >= (opts.max_pages or DEFAULT_MAX_PAGES):
+                _stop_at_limit(app, pages, opts.max_pages)
                 break
             url = following
     finally:
         renderer.close()
-    if opts.output.exit_status and not renderer.sink.selected:
+    if opts.output.exit_status and not renderer.selected:
         return errors.NOTHING_SELECTED
     return errors.OK
+
+
+def _stop_at_limit(app: App, pages: int, asked: int | None) -> None:
+    """--max-pages N typed: stopping there is what was asked (a note, silenced by -s). The
+    built-in bound stops a runaway API; a list it cuts short is an error, so a script
+    never takes part of a list for all of it."""
+    if asked is not None:
+        app.note(f"stopped after {pages} pages as --max-pages asked; more remain")
+        return
+    raise PaginationError(
+        f"stopped after {pages} pages (the default --max-pages); more remain",
+        hint=f"--max-pages N reads up to N pages ({MAX_PAGES_LIMIT} at most); the output "
+        "holds the pages read so far",
+    )

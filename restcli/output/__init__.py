@@ -6,6 +6,7 @@ run's Redactor, so no output path can show a secret.
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from collections.abc import Iterable
@@ -40,6 +41,8 @@ _GREEN = "\x1b[32m"
 _YELLOW = "\x1b[33m"
 _RED = "\x1b[31m"
 _HEADER_NAME = "\x1b[36m"
+# The request line of -v, beside the response's status line in its status colour.
+REQUEST_LINE_COLOUR = _BOLD
 _KEY = "\x1b[34m"
 _STRING = "\x1b[33m"
 _NUMBER = "\x1b[36m"
@@ -123,13 +126,23 @@ def print_response_head(app: App, resp: Any, to_stdout: bool = False) -> None:
     """Status line and headers (-v on stderr, --headers and -i on stdout), each escaped;
     coloured on a terminal."""
     writer = app.out if to_stdout else app.err
-    colour = writer.isatty() and app.color
-    lines = [_paint(status_line(resp), _status_colour(resp.status_code), colour)]
-    for name, value in resp.headers.items():
-        shown = inert(display_header(name, value, RESPONSE_SECRETS))
-        lines.append(f"{_paint(inert(name), _HEADER_NAME, colour)}: {shown}")
+    headers = [(inert(name), inert(display_header(name, value, RESPONSE_SECRETS)))
+               for name, value in resp.headers.items()]
+    lines = painted_head(app, writer, status_line(resp), _status_colour(resp.status_code),
+                         headers)
     writer.write("\n".join(lines) + "\n\n")
     writer.flush()
+
+
+def painted_head(app: App, writer: Any, first: str, first_colour: str,
+                 headers: list[tuple[str, str]]) -> list[str]:
+    """A message head as lines: the first line and the header names coloured when the
+    writer is a terminal and colour is wanted (NO_COLOR), plain otherwise. The request
+    (-v) and the response are painted alike, so a reader tells them apart by colour."""
+    colour = writer.isatty() and app.color
+    lines = [_paint(first, first_colour, colour)]
+    lines += [f"{_paint(name, _HEADER_NAME, colour)}: {value}" for name, value in headers]
+    return lines
 
 
 def print_error_body(app: App, resp: Any, limit: int = ERROR_BODY_SHOWN) -> None:
@@ -167,8 +180,8 @@ def _paint(text: str, sgr: str, colour: bool) -> str:
 
 def render(app: App, resp: Any, opts: OutputOptions, target: Any = None) -> bool:
     """Write one response where the user wants it (`target`: the -o file, checked before
-    sending). Returns whether the output selected something (for --exit-status: not
-    null, not an empty array or object)."""
+    sending). Returns whether the body selected something, for --exit-status (refused with
+    -o, which saves the body as received)."""
     if opts.headers_only:
         print_response_head(app, resp, to_stdout=True)
         return True
@@ -188,13 +201,41 @@ def render(app: App, resp: Any, opts: OutputOptions, target: Any = None) -> bool
     renderer = Renderer(app, opts)
     renderer.page(resp)
     renderer.close()
-    return renderer.sink.selected
+    return renderer.selected
+
+
+class Selection:
+    """Whether a body selects something for --exit-status, decided from its bytes whatever
+    they are printed as (so a terminal and a pipe agree), one chunk at a time: an empty
+    body, or JSON null, [] or {} (with JSON's whitespace), selects nothing."""
+
+    # JSON's whitespace runs made one space: the longest body selecting nothing is " null ".
+    _SPACES = re.compile(rb"[ \t\r\n]+")
+    _NOTHING = re.compile(rb" ?(?:null|\[ ?\]|\{ ?\})? ?")
+    _LONGEST = len(b" null ")
+    _STEP = 256
+
+    def __init__(self) -> None:
+        self.held = b""
+        self.something = False
+
+    def feed(self, chunk: bytes) -> None:
+        # A slice at a time: a large body is decided by its first bytes, never copied.
+        for start in range(0, len(chunk), self._STEP):
+            if self.something:
+                return
+            self.held = self._SPACES.sub(b" ", self.held + chunk[start:start + self._STEP])
+            self.something = len(self.held) > self._LONGEST
+
+    def selects(self) -> bool:
+        return self.something or not self._NOTHING.fullmatch(self.held)
 
 
 class Renderer:
     """Bodies (one response, or the pages of --paginate) to stdout, one page in memory at
     most: JSON compact on one line into a pipe, indented (and coloured) on a terminal or
-    with --json; -f applied per page; -r for shell words."""
+    with --json; -f applied per page; -r for shell words. `selected`: some page's body
+    (or -f result) was not empty, null, [] or {}."""
 
     def __init__(self, app: App, opts: OutputOptions, paginated: bool = False):
         self.app = app
@@ -213,6 +254,7 @@ class Renderer:
         self.sink = JsonSink(app, pretty, app.stdout_tty and app.color, opts.raw, mode)
         self.pages = 0
         self.paginated = paginated
+        self.selected = False
 
     def page(self, resp: Any, body: bytes | None = None) -> None:
         """One response's body; `body` when the caller read it already (bounded)."""
@@ -233,8 +275,11 @@ class Renderer:
                 # jmespath only for --filter (start-up)
                 from .filters import search
 
-                self.sink.emit(search(self.compiled, parse_json(body, resp)))
+                result = search(self.compiled, parse_json(body, resp))
+                self.selected = self.selected or not _empty(result)
+                self.sink.emit(result)
                 return
+            self._note(body)
             data = _loads(body)
             if data is _NOT_JSON:
                 if opts.slurp:
@@ -248,13 +293,22 @@ class Renderer:
             return
         self._pipe(resp, body)
 
+    def _note(self, body: bytes) -> None:
+        """A page's body counts for --exit-status (the -f result counts instead with -f)."""
+        if not self.selected:
+            seen = Selection()
+            seen.feed(body)
+            self.selected = seen.selects()
+
     def _terminal(self, resp: Any, body: bytes | None) -> None:
         app = self.app
         if body is None:
             body = _read_up_to(resp, BUFFER_LIMIT)
         if body is None:
+            self.selected = True  # longer than any empty document
             app.out.line(f"[body over {size_text(BUFFER_LIMIT)}; save it with -o FILE]")
             return
+        self._note(body)
         if not body:
             return
         if _is_binary(body):
@@ -268,8 +322,9 @@ class Renderer:
         self.app.flush()
 
     def _pipe(self, resp: Any, body: bytes | None) -> None:
-        """Into a pipe: a JSON body on one line (as received when it already is); anything
-        else, or a JSON body over the buffer limit, streamed as received."""
+        """Into a pipe: a JSON body on one line ending with a newline (as received when it is
+        one line already); anything else, or a JSON body over the buffer limit, streamed as
+        received."""
         if body is None:
             if "json" not in resp.headers.get("Content-Type", "").lower():
                 self._stream(resp.iter_content(CHUNK))
@@ -279,13 +334,17 @@ class Renderer:
             for chunk in chunks:
                 held += chunk
                 if len(held) > BUFFER_LIMIT:
-                    self._stream([bytes(held)])
-                    self._stream(chunks)
+                    self._stream(itertools.chain([bytes(held)], chunks))
                     return
             body = bytes(held)
-        if b"\n" in body.rstrip(b"\r\n") and self._emit_json(body):
-            return
-        self._bytes(body)
+        self._note(body)
+        line = body.rstrip(b"\r\n")
+        if b"\n" not in line:
+            # One line already: kept as the server wrote it (numbers, spacing), but a line
+            # a shell reads (`wc -l`, `while read`) ends with a newline.
+            self._bytes(line + b"\n" if line and _loads(line) is not _NOT_JSON else body)
+        elif not self._emit_json(body):
+            self._bytes(body)
 
     def _emit_json(self, body: bytes) -> bool:
         """The body as JSON through the sink; False when it is not JSON or cannot be shown."""
@@ -300,18 +359,18 @@ class Renderer:
 
     def _bytes(self, body: bytes) -> None:
         if body:
-            self.sink.selected = True
             # Pages one after another: each ends its line.
             end = b"\n" if self.paginated and not body.endswith(b"\n") else b""
             self.app.write_raw(body + end)
         self.app.flush()
 
     def _stream(self, chunks: Iterable[bytes]) -> None:
+        seen = Selection()
         for chunk in chunks:
-            if chunk:
-                self.sink.selected = True
+            seen.feed(chunk)
             self.app.write_raw(chunk)
         self.app.flush()
+        self.selected = self.selected or seen.selects()
 
     def close(self) -> None:
         self.sink.close()
@@ -330,11 +389,9 @@ class JsonSink:
         self.raw = raw
         self.mode = mode
         self.count = 0
-        self.selected = False
 
     def emit(self, value: Any) -> None:
         if self.mode == "each":
-            self.selected = self.selected or not _empty(value)
             if self.raw:
                 self._raw(value)
             else:
@@ -342,10 +399,8 @@ class JsonSink:
         elif self.mode == "merge":
             items = value if isinstance(value, list) else ([] if value is None else [value])
             for item in items:
-                self.selected = True
                 self._element(item)
         else:
-            self.selected = self.selected or not _empty(value)
             self._element(value)
         self.app.flush()
 

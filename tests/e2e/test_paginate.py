@@ -7,6 +7,7 @@ import json
 import re
 import subprocess
 import sys
+from urllib.parse import urlencode
 
 import pytest
 
@@ -121,9 +122,29 @@ def test_max_pages_bounds_the_walk(cli, profiles, gateway):
     r = cli("get", "keyed", "/pages", "of==50", "--paginate", "--max-pages", "3", "-f", "page")
     assert r.code == 0
     assert r.json() == [1, 2, 3]
-    assert "stopped after 3 pages" in r.stderr and "--max-pages" in r.stderr
+    assert r.stderr == "restcli: stopped after 3 pages as --max-pages asked; more remain\n"
     assert len(gateway.received) == 3
+    # What was asked for, so -s silences the note.
+    r = cli("get", "keyed", "/pages", "of==50", "--paginate", "--max-pages", "3", "-f", "page",
+            "-s")
+    assert (r.code, r.stderr) == (0, "")
     assert cli("get", "keyed", "/pages", "--paginate", "--max-pages", "0").code == 2
+
+
+def test_the_default_page_bound_cutting_a_list_short_is_an_error(cli, profiles, gateway,
+                                                                   monkeypatch):
+    monkeypatch.setattr("restcli.paginate.DEFAULT_MAX_PAGES", 3)
+    gateway.clear()
+    # The README's CI export runs with -s: the error still prints, and the exit says it.
+    r = cli("get", "keyed", "/pages", "of==5", "--paginate", "-f", "page", "-s")
+    assert r.code == 1
+    assert r.stderr.startswith(
+        "restcli: error: stopped after 3 pages (the default --max-pages); more remain\n")
+    assert r.json() == [1, 2, 3]  # what was read is still one valid array
+    assert len(gateway.received) == 3
+    # A list that ends within the bound is no error.
+    r = cli("get", "keyed", "/pages", "of==3", "--paginate", "-f", "page", "-s")
+    assert (r.code, r.stderr) == (0, "")
 
 
 def test_an_error_page_stops_with_its_status_and_never_joins_stdout(cli, profiles):
@@ -134,10 +155,34 @@ def test_an_error_page_stops_with_its_status_and_never_joins_stdout(cli, profile
     assert "No such page" in r.stderr
 
 
-def test_paginate_refuses_what_it_cannot_honour(cli, profiles, tmp_path):
-    assert cli("post", "keyed", "/pages", "--paginate").code == 2
-    assert cli("get", "keyed", "/pages", "--paginate", "-o", tmp_path / "x").code == 2
-    assert cli("get", "keyed", "/pages", "--paginate", "-w", "%{http_code}").code == 2
+@pytest.mark.parametrize("args, says", [
+    (["post", "keyed", "/pages", "--paginate"], "--paginate follows GET requests only"),
+    (["head", "keyed", "/pages", "--paginate"], "--paginate follows GET requests only"),
+    (["get", "keyed", "/pages", "--paginate", "-o", "x"], "--paginate does not take -o"),
+    (["get", "keyed", "/pages", "--paginate", "-w", "%{http_code}"], "--paginate does not take -w"),
+    (["get", "keyed", "/pages", "--paginate", "--headers"], "--paginate does not take --headers"),
+    (["get", "keyed", "/pages", "--paginate", "-i", "-f", "page"], "drop -i or -f"),
+    (["get", "keyed", "/pages", "--paginate", "-i", "--slurp"], "drop -i or --slurp"),
+    (["get", "keyed", "/pages", "--slurp"], "--slurp needs --paginate"),
+    (["get", "keyed", "/pages", "--paginate-next", "nextToken"], "--paginate-next needs --paginate"),
+    (["get", "keyed", "/pages", "--paginate-param", "t"], "--paginate-param needs --paginate"),
+    (["get", "keyed", "/pages", "--max-pages", "3"], "--max-pages needs --paginate"),
+])
+def test_paginate_refuses_what_it_cannot_honour(cli, profiles, gateway, tmp_path, monkeypatch,
+                                                args, says):
+    monkeypatch.chdir(tmp_path)
+    gateway.clear()
+    r = cli(*args)
+    assert r.code == 2
+    assert r.stderr.startswith("restcli: error: ") and says in r.stderr
+    assert r.stderr.count("\n") == 1  # one line
+    assert gateway.received == [] and r.stdout == b""
+
+
+def test_include_without_a_filter_puts_each_head_before_its_page(cli, profiles):
+    r = cli("get", "keyed", "/pages", "of==2", "--paginate", "-i")
+    assert r.code == 0, r.stderr
+    assert r.out.count("HTTP/1.1 200 OK\n") == 2
 
 
 def test_exit_status_with_pages(cli, profiles):
@@ -145,6 +190,47 @@ def test_exit_status_with_pages(cli, profiles):
     assert (r.code, r.stdout) == (10, b"[]\n")
     r = cli("get", "keyed", "/pages", "--paginate", "-f", "items[]", "-e")
     assert r.code == 0
+
+
+@pytest.mark.parametrize("second, code", [("[]", 10), ("{}", 10), ("null", 10), ("[1]", 0)])
+def test_exit_status_with_pages_and_no_filter(cli, terminal, profiles, second, code):
+    """Nothing is selected when no page's body selects anything, in a pipe as on a terminal."""
+    link = "body?" + urlencode({"text": second})
+    args = ("get", "keyed", "/body", "text==[]", f"next=={link}", "--paginate", "-e")
+    r = cli(*args)
+    assert r.code == code, r.stderr
+    assert r.stdout == f"[]\n{second}\n".encode()
+    assert terminal(*args).code == code
+    assert cli(*args, "--slurp").code == code
+
+
+# -- pages behind a redirect ------------------------------------------------------------------
+
+def test_a_relative_link_resolves_against_the_page_after_a_redirect(cli, profiles, gateway):
+    gateway.clear()
+    r = cli("get", "keyed", "/redirect", "to==/open/pages?per=1", "--paginate", "-f", "items[].id")
+    assert r.code == 0, r.stderr
+    assert r.json() == ["item-1", "item-2", "item-3"]
+    assert [rec.path for rec in gateway.received] == ["/key/redirect"] + ["/open/pages"] * 3
+
+
+def test_a_token_goes_with_the_page_after_a_redirect(cli, profiles, gateway):
+    gateway.clear()
+    r = cli("get", "keyed", "/redirect", "to==/open/pages?style=token", "--paginate",
+            "--paginate-next", "nextToken", "-f", "page")
+    assert (r.code, r.stdout) == (0, b"[1,2,3]\n"), r.stderr
+    assert [dict(rec.query).get("nextToken") for rec in gateway.received[1:]] == [
+        None, "tok-2", "tok-3"]
+
+
+def test_a_page_redirected_to_another_origin_does_not_lead_the_walk(cli, profiles, gateway,
+                                                                      other_gateway):
+    other_gateway.clear()
+    r = cli("get", "keyed", "/redirect", f"to=={other_gateway.url}/open/pages?style=token",
+            "--paginate", "--paginate-next", "nextToken", "-f", "page")
+    assert r.code == 1
+    assert "another origin" in r.stderr
+    assert len(other_gateway.received) == 1  # the redirect itself; no page asked for there
 
 
 def test_every_page_is_signed_afresh(cli, write_config, gateway, monkeypatch):

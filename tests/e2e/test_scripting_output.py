@@ -96,13 +96,93 @@ def test_filter_error_is_reported_before_sending(cli, profiles, gateway):
 def test_a_multi_line_json_body_into_a_pipe_is_compacted(cli, profiles):
     r = cli("get", "keyed", "/catalog", "-f", "@", "--json")
     assert r.stdout.count(b"\n") > 3
-    # The gateway's body is one line already: passed through exactly as received.
-    r = cli("get", "keyed", "/catalog")
-    assert r.stdout == b'{"items": [{"id": "item-1", "n": 1}, {"id": "item-2", "n": 2}, ' \
-        b'{"id": "item-3", "n": 3}]}'
+    # A body that really spans several lines: one compact line, ending with a newline.
+    r = cli("get", "keyed", "/body", "text=={\n  \"a\": [1, 2],\n  \"b\": \"x y\"\n}\n")
+    assert (r.code, r.stdout) == (0, b'{"a":[1,2],"b":"x y"}\n')
     r = cli("get", "keyed", "/catalog", "-r")
     assert r.stdout == b'{"items":[{"id":"item-1","n":1},{"id":"item-2","n":2},' \
         b'{"id":"item-3","n":3}]}\n'
+
+
+def test_a_one_line_json_body_keeps_its_bytes_and_ends_its_line(cli, profiles):
+    r = cli("get", "keyed", "/catalog")
+    assert r.stdout == b'{"items": [{"id": "item-1", "n": 1}, {"id": "item-2", "n": 2}, ' \
+        b'{"id": "item-3", "n": 3}]}\n'
+    for text in ('{"a": 1.50}', '{"a": 1.50}\r\n', "[]", "null", '"s"'):
+        r = cli("get", "keyed", "/body", f"text=={text}")
+        assert r.stdout == text.rstrip("\r\n").encode() + b"\n", text
+
+
+@pytest.mark.parametrize("path, expected", [
+    ("/body?text=no%20newline&type=text/plain", b"no newline"),  # not JSON: as received
+    ("/fake-json", b"not json <html>"),  # says JSON, is not: as received
+    ("/text", "hello from the test gateway \u2713\n".encode()),
+])
+def test_a_body_that_is_not_json_is_written_as_received(cli, profiles, path, expected):
+    r = cli("get", "keyed", path)
+    assert (r.code, r.stdout) == (0, expected)
+
+
+def test_dash_o_dash_adds_no_newline(cli, profiles):
+    r = cli("get", "keyed", "/body", "text==[1]", "-o", "-")
+    assert r.stdout == b"[1]"
+
+
+def test_a_one_line_body_reaches_wc_and_while_read(profiles):
+    import subprocess
+    import sys
+
+    restcli = f"{sys.executable} -m restcli get keyed /body text=='{{\"id\": 7}}'"
+    script = (f"set -o pipefail; {restcli} | wc -l; "
+              f"{restcli} | while read -r line; do echo \"got $line\"; done")
+    proc = subprocess.run(["bash", "-c", script], capture_output=True, check=False, timeout=30)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.split(b"\n")[0].strip() == b"1"
+    assert proc.stdout.endswith(b'got {"id": 7}\n')
+
+
+# -- what -e counts as selecting nothing ------------------------------------------------------
+
+@pytest.mark.parametrize("text", ["[]", "null", "{}", " [ ]\n", "{\n}"])
+def test_an_empty_document_selects_nothing_in_a_pipe_as_on_a_terminal(cli, terminal, profiles,
+                                                                      text):
+    for extra in ([], ["-f", "@"], ["--json"], ["-r"]):
+        args = ("get", "keyed", "/body", f"text=={text}", "-e", *extra)
+        assert cli(*args).code == 10, (text, extra)
+        assert terminal(*args).code == 10, (text, extra)
+    # The same bytes sent as text, streamed into the pipe, select nothing too.
+    assert cli("get", "keyed", "/body", f"text=={text}", "type==text/plain", "-e").code == 10
+
+
+def test_an_empty_body_selects_nothing(cli, terminal, profiles):
+    assert cli("get", "keyed", "/body", "-e").code == 10
+    assert terminal("get", "keyed", "/body", "-e").code == 10
+
+
+@pytest.mark.parametrize("path", [
+    "/body?text=%5B0%5D", "/body?text=0", "/body?text=%22%22", "/body?text=nul&type=text/plain",
+    "/text", "/binary", "/fake-json",
+])
+def test_a_body_with_content_selects_something_in_a_pipe_as_on_a_terminal(cli, terminal,
+                                                                          profiles, path):
+    assert cli("get", "keyed", path, "-e").code == 0
+    assert terminal("get", "keyed", path, "-e").code == 0
+
+
+# -- options -o would ignore ------------------------------------------------------------------
+
+@pytest.mark.parametrize("target", ["-", "saved.json"])
+@pytest.mark.parametrize("option", [["-f", "items"], ["-r"], ["--json"], ["-e"]])
+def test_options_for_printed_output_are_refused_with_dash_o(cli, profiles, gateway, tmp_path,
+                                                            monkeypatch, target, option):
+    monkeypatch.chdir(tmp_path)
+    gateway.clear()
+    r = cli("get", "keyed", "/catalog", "-o", target, *option)
+    assert r.code == 2
+    assert r.stderr == (f"restcli: error: {option[0]} applies to what is printed; -o saves the "
+                        "body as received\n")
+    assert gateway.received == [] and r.stdout == b""
+    assert not (tmp_path / "saved.json").exists()
 
 
 # -- write-out and include --------------------------------------------------------------------

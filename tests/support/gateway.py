@@ -28,7 +28,7 @@ Routes (first path segment = "stage" protected by an authorizer):
 After the auth segment (and an optional ``fault`` segment) a behaviour can be
 selected: ``status/<code>``, ``redirect``, ``bytes``, ``truncate``, ``reset``,
 ``hang``, ``slow``, ``binary``, ``invalid-utf8``, ``nested``, ``fake-json``,
-``text``, ``upload``, ``items``, ``pages``, ``orders`` -- e.g. ``/open/fault/status/503`` or
+``text``, ``upload``, ``items``, ``pages``, ``orders``, ``body`` -- e.g. ``/open/fault/status/503`` or
 ``/key/status/429?times=2&then=200``.  Any other path answers a JSON echo of
 the request.
 
@@ -38,6 +38,10 @@ padding per page; ``style=link`` (default) links the next page with a relative
 ``Link: <pages?page=N...>; rel="next"``, ``style=token`` puts ``nextToken`` in the body
 and reads it back from the ``nextToken`` query parameter; ``loop=1`` always names page 2
 as the next one; ``next_origin=URL`` links page 2 on another origin.
+
+``body?text=T`` answers T exactly as given (a one-line or multi-line JSON document, ``[]``,
+``null``, or not JSON at all), as ``type`` (default ``application/json``); ``next=URL``
+adds ``Link: <URL>; rel="next"``.
 
 Demo: ``python -m tests.support.gateway --port 8080 --api-key KEY --token TOKEN``.
 """
@@ -77,6 +81,7 @@ TEXT_BODY = "hello from the test gateway \u2713\n".encode("utf-8")
 BEHAVIOURS = {
     "status", "redirect", "bytes", "truncate", "reset", "hang", "slow", "binary",
     "invalid-utf8", "nested", "fake-json", "text", "upload", "catalog", "pages", "hostile", "orders",
+    "body",
 }
 
 # status -> (x-amzn-ErrorType, message) in the style of API Gateway
@@ -781,6 +786,13 @@ class _Handler(http.server.BaseHTTPRequestHandler):
                 target = f"{base}{req.path}?{query}" if base else f"pages?{query}"
                 headers.append(("Link", f'<{target}>; rel="next", <pages?page=1>; rel="first"'))
         self._send_json(200, body, headers=headers)
+
+    def _b_body(self, req: _Req):
+        """The body a test asks for, byte for byte (JSON on one line or several, empty
+        documents, text), with a next link if asked."""
+        headers = [("Link", f'<{req.params["next"]}>; rel="next"')] if "next" in req.params else []
+        self._send(200, req.params.get("text", "").encode("utf-8"),
+                   req.params.get("type", "application/json"), headers=headers)
 
     def _b_orders(self, req: _Req):
         """A small resource for smoke tests: POST creates (201, with an id and who made
