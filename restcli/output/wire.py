@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from . import display_header
+from . import REQUEST_LINE_COLOUR, display_header, painted_head
 
 if TYPE_CHECKING:
     from ..app import App
@@ -84,7 +84,10 @@ def print_request(app: App, prep: Any, secret_names: set[str], to_stdout: bool) 
         return
     head = wire_head(prep)
     text = _masked_head(head, secret_names).decode("utf-8", "backslashreplace")
-    lines = text.rstrip("\r\n").split("\r\n")
+    first, *rest = text.rstrip("\r\n").split("\r\n")
+    headers = [(name, value) for name, _, value in (line.partition(": ") for line in rest)]
+    # Coloured on a terminal as the response head is (print_response_head), plain otherwise.
+    lines = painted_head(app, app.err, first, REQUEST_LINE_COLOUR, headers)
     if prep.body is not None:
         lines += ["", _describe_body(prep.body)]
     app.err.write("\n".join(lines) + "\n\n")
