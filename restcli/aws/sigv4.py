@@ -20,6 +20,10 @@ and left for requests to stream. The payload hash is signed but not sent as an
 X-Amz-Content-SHA256 header: that header is S3's; the AWS SDKs do not send it to
 execute-api or Lambda, and the AWS test vectors do not have it.
 
+The query is rewritten into SigV4's canonical encoding before signing, in the order
+typed (canonical_wire_url): signed and sent that way, it reads the same to every signer
+(botocore signs the query as sent, the spec and API Gateway decode it first).
+
 Headers the user typed are signed as they are sent, or refused (UsageError) when no
 signature could match them: an X-Amz-Date not in the form YYYYMMDDTHHMMSSZ, an
 X-Amz-Security-Token other than the credentials' own, an X-Amz-Content-SHA256 that is
@@ -39,7 +43,7 @@ import re
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import quote, unquote_to_bytes, urlsplit
+from urllib.parse import quote, unquote_to_bytes, urlsplit, urlunsplit
 
 from requests_aws4auth import AWS4Auth
 
@@ -94,6 +98,7 @@ class Signer(AWS4Auth):
         self.canonical_request = ""
 
     def __call__(self, req: Any) -> Any:
+        req.url = canonical_wire_url(str(req.url))
         amz_date = self.stamp(req)
         if amz_date[:8] != self.date:
             self.regenerate_signing_key(date=amz_date[:8])
@@ -215,6 +220,29 @@ def canonical_query(query: str) -> str:
         pairs.append((_reencode(name), _reencode(value)))
     pairs.sort()
     return "&".join(f"{n}={v}" for n, v in pairs)
+
+
+def canonical_wire_url(url: str) -> str:
+    """The URL with its query in SigV4's canonical encoding, in the order typed.
+
+    Signers disagree on a query that is not canonical: botocore signs the query string as
+    sent, the spec and API Gateway decode it first (and read '+' as a space, as
+    form-decoding servers do). Sent canonical, every one computes the same canonical
+    query. Each name and value is decoded and encoded per RFC 3986, empty segments are
+    dropped, and a name typed without "=" keeps it off.
+    """
+    parts = urlsplit(url)
+    if not parts.query:
+        return url
+    out = []
+    for item in parts.query.split("&"):
+        if item:
+            name, eq, value = item.partition("=")
+            out.append(_reencode(name) + eq + _reencode(value))
+    query = "&".join(out)
+    if query == parts.query:
+        return url
+    return urlunsplit(parts._replace(query=query))
 
 
 def _reencode(text: str) -> str:

@@ -18,10 +18,13 @@ It looks at a request the way a server sees it on the wire:
   (``%2F`` -> ``%252F``, a raw space -> ``%20``, ``$`` -> ``%24``).  This is
   what the test vectors (get-space, get-special-character, get-utf8) and
   the AWS SDKs do.
-* the canonical query is decoded (``+`` means a space, as API Gateway and
-  requests-aws4auth treat it) and re-encoded per RFC 3986, sorted by
+* the canonical query follows the spec's text: each name and value is
+  percent-decoded and URI-encoded (RFC 3986 unreserved kept), sorted by
   encoded key then encoded value; a parameter without ``=`` gets an empty
-  value.
+  value.  ``+`` is an ordinary character here (``%2B``), not a space: the
+  spec says nothing of form encoding, and this verifier must not share the
+  signer's reading of it.  restcli sends the query already canonical in iam
+  mode, where the two readings agree.
 * header names are lower-cased, values trimmed with inner whitespace runs
   (including folded-line breaks) reduced to one space, and repeated headers
   joined with ``,`` in the order received.
@@ -189,18 +192,13 @@ def canonical_uri(raw_path: str | bytes) -> str:
 
 
 def query_pairs(raw_query: str | bytes) -> list:
-    """Decoded (key, value) byte pairs of a raw query string ('+' = space)."""
+    """Percent-decoded (key, value) byte pairs of a raw query string ('+' is a '+')."""
     pairs = []
     for part in _to_bytes(raw_query).split(b"&"):
         if not part:
             continue
         key, _, value = part.partition(b"=")
-        pairs.append(
-            (
-                _percent_decode(key.replace(b"+", b" ")),
-                _percent_decode(value.replace(b"+", b" ")),
-            )
-        )
+        pairs.append((_percent_decode(key), _percent_decode(value)))
     return pairs
 
 

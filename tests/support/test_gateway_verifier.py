@@ -301,8 +301,9 @@ def test_canonical_pieces():
     assert sv.canonical_uri(b"/a%2Fb/c d/$x/~y") == "/a%252Fb/c%20d/%24x/~y"
     assert sv.canonical_uri("/caf\u00e9".encode("utf-8")) == "/caf%C3%A9"
     assert sv.canonical_uri(b"//a/./b/../c//") == "/a/c/"
+    # The spec's text: decode, then encode; "+" is an ordinary character (%2B).
     assert sv.canonical_query(b"b=2&a=1&a=0&flag&sp=a+b&pct=a%20b&pl=%2B&u=%E2%9C%93") == (
-        "a=0&a=1&b=2&flag=&pct=a%20b&pl=%2B&sp=a%20b&u=%E2%9C%93")
+        "a=0&a=1&b=2&flag=&pct=a%20b&pl=%2B&sp=a%2Bb&u=%E2%9C%93")
     assert sv.canonical_query(b"Param=Value2&Param-3=Value3") == "Param=Value2&Param-3=Value3"
     assert sv.canonical_query(b"") == ""
 
