@@ -197,12 +197,20 @@ def _paginate_fields(values: dict[str, Any]) -> dict[str, str] | None:
 
 
 def split_target(api: str, path: str, items: list[str]) -> tuple[str, list[str]]:
-    """`restcli get https://host/items name==x`: with a URL, PATH may be left out.
+    """`restcli get https://host/items name==x`, `restcli get api q==1`: PATH may be left out.
 
-    After a URL the second word is PATH only if it starts with "/"; anything else is an
-    item, which must then parse: a mistyped item is never sent as a path.
+    After a URL the second word is PATH only if it starts with "/". After a profile it is
+    PATH if it starts with "/" or does not read as an item (`items/1`, `items?limit=5`).
+    Anything else is an item, which must then parse: a mistyped item is never sent as a path.
     """
+    if not path or path.startswith("/"):
+        return path, items
     # The same test as call.target's (http.is_url), without importing it (start-up).
-    if path and not path.startswith("/") and api[:8].lower().startswith(("http://", "https://")):
+    if api[:8].lower().startswith(("http://", "https://")):
+        return "", [path, *items]
+    # The item grammar lives with the request; loaded only for a word like this (start-up).
+    from ..request import reads_as_item
+
+    if reads_as_item(path):
         return "", [path, *items]
     return path, items

@@ -14,10 +14,12 @@ from __future__ import annotations
 import json
 import os
 import re
+import stat
 from collections.abc import Callable
 from typing import Any, BinaryIO
 from urllib.parse import quote, urlsplit, urlunsplit
 
+from ..deadline import size_text
 from ..errors import CredentialsError, UsageError
 from ..http import SENSITIVE_HEADERS, URLENCODED, valid_header_name
 from ..record import Factory, record
@@ -41,10 +43,13 @@ _ESCAPABLE = frozenset(":;=@\\[]")
 # Repeated header items are sent as one line, values joined as RFC 9110 5.3 allows.
 _JOIN = {"cookie": "; "}
 JSON_ACCEPT = "application/json, */*;q=0.5"
+# -d @FILE from a pipe, FIFO or device is read into memory (read_data): at most this much.
+PIPED_BODY_LIMIT = 64 << 20
 # urllib3's marker (urllib3.util.SKIP_HEADER) for "do not send this header at all",
 # which it takes for User-Agent and Accept-Encoding.
 _SKIPPABLE = frozenset({"user-agent", "accept-encoding"})
 _NOT_SENT = "@@@SKIP_HEADER@@@"
+_BOUNDARY = re.compile(r";\s*boundary\s*=", re.IGNORECASE)
 
 _ITEM_HINT = (
     "use Header:value, name==query, name=string, name:=json, name=@file "
@@ -79,6 +84,8 @@ class RequestSpec:
     # headers_command and the names it printed (an export re-runs the command instead).
     headers_command: str | None = None
     command_header_names: set[str] = Factory(set)
+    # The auth mode the request goes with: a header it sets cannot be removed (wire_auth).
+    auth_mode: str = "none"
 
     def header_items(self) -> list[tuple[str, str]]:
         return [(name, value) for name, value, _ in self.headers.values()]
@@ -132,6 +139,15 @@ def _split(chars: list[tuple[str, bool]]) -> tuple[int, str] | None:
     return best
 
 
+def reads_as_item(word: str) -> bool:
+    """Whether a word reads as a request item rather than a PATH: it holds an unescaped
+    item separator, with no "/" or "?" before the first one (`q==1` and `count:=3` are
+    items; `items`, `items/1`, `items?limit=5` and `items/a=b` are paths)."""
+    chars = _tokenize(word)
+    found = _split(chars)
+    return found is not None and not any(c in "/?" for c, _ in chars[: found[0]])
+
+
 def _plain(chars) -> str:
     return "".join(c for c, _ in chars)
 
@@ -160,8 +176,9 @@ def parse_item(arg: str) -> Item:
             if value:
                 raise UsageError(f"cannot read request item {arg!r}: 'Header;' takes no value")
             return Item("header-empty", key, "")
-        if value.strip() == "":
+        if value == "":
             return Item("header-remove", key)
+        # As HTTPie: a value of only whitespace sends the header with an empty value.
         return Item("header", key, value.strip())
     if sep == "==":
         return Item("query", key, value)
@@ -393,17 +410,32 @@ def run_headers_command(cmd: str, where: str) -> list[tuple[str, str]]:
 
 
 def read_data(data: str, read_stdin: Callable[[], bytes]) -> tuple[bytes | BinaryIO, str | None]:
-    """-d TEXT, -d @FILE (streamed from disk), -d @- (stdin, read only when asked)."""
+    """-d TEXT, -d @FILE (streamed from disk), -d @- (stdin, read only when asked).
+
+    A FILE that is not a regular file (a pipe, a FIFO, /dev/stdin, a device) can be read
+    only once and not rewound, while a body must be sized, signed and sent again on a
+    retry: it is read into memory, up to PIPED_BODY_LIMIT.
+    """
     check_text(data, "-d")
     if data == "@-":
         return read_stdin(), None
-    if data.startswith("@"):
-        path = os.path.expanduser(data[1:])
-        try:
-            return open(path, "rb"), path
-        except OSError as e:
-            raise UsageError(f"cannot read {path}: {e.strerror}") from None
-    return data.encode("utf-8"), None
+    if not data.startswith("@"):
+        return data.encode("utf-8"), None
+    path = os.path.expanduser(data[1:])
+    try:
+        f = open(path, "rb")  # noqa: SIM115 - streamed by the client, closed by the call
+        if stat.S_ISREG(os.fstat(f.fileno()).st_mode):
+            return f, path
+        with f:
+            body = f.read(PIPED_BODY_LIMIT + 1)
+    except OSError as e:
+        raise UsageError(f"cannot read {path}: {e.strerror}") from None
+    if len(body) > PIPED_BODY_LIMIT:
+        raise UsageError(
+            f"-d @{path}: more than {size_text(PIPED_BODY_LIMIT)} from a pipe or device "
+            "(the most restcli holds in memory); save it to a file and give -d @FILE"
+        )
+    return body, None
 
 
 def build_body(
@@ -449,9 +481,30 @@ def _raw_body(data, read_stdin, form: bool):
 
 
 def _join_header(lname: str, old: str | None, new: str) -> str:
-    if old is None or old == "":
+    # An empty value adds nothing to a combined line ("X-A; X-A:v" sends "X-A: v").
+    if not old:
         return new
+    if not new:
+        return old
     return old + _JOIN.get(lname, ", ") + new
+
+
+def _typed_headers(spec: RequestSpec, items: list[Item]) -> dict[str, str | None]:
+    """The header items over the layered headers, in order: lower-cased name -> the value
+    sent (None: removed). The first typed value replaces the profile's; later ones join it."""
+    typed: dict[str, str | None] = {}
+    for it in items:
+        lname = it.key.lower()
+        if it.kind in ("header", "header-empty"):
+            value = _join_header(lname, typed.get(lname), it.value)
+            typed[lname] = value
+            spec.headers[lname] = (it.key, value, False)
+            spec.user_headers[lname] = (it.key, value)
+        elif it.kind == "header-remove":
+            typed[lname] = None
+            spec.headers.pop(lname, None)
+            spec.user_headers[lname] = (it.key, None)
+    return typed
 
 
 def build(
@@ -472,7 +525,7 @@ def build(
     A header typed more than once is sent once with its values joined by ", " ("; " for
     Cookie), as RFC 9110 5.3 allows; SigV4 signs that one line.
     """
-    spec = RequestSpec(method=method.upper(), url=url)
+    spec = RequestSpec(method=method.upper(), url=url, auth_mode=profile.mode)
     spec.headers["user-agent"] = ("User-Agent", user_agent, False)
     for h in profile.headers:
         value = resolve(h.value, where=f"profile {profile.name!r}, header {h.name!r}")
@@ -488,28 +541,34 @@ def build(
             spec.headers[name.lower()] = (name, value, True)
             spec.command_header_names.add(name.lower())
         spec.headers_command = command
-    typed: dict[str, str | None] = {}
-    for it in items:
-        lname = it.key.lower()
-        if it.kind in ("header", "header-empty"):
-            # The first typed value replaces the profile's; later ones join it.
-            value = _join_header(lname, typed.get(lname), it.value)
-            typed[lname] = value
-            spec.headers[lname] = (it.key, value, False)
-            spec.user_headers[lname] = (it.key, value)
-        elif it.kind == "header-remove":
-            typed[lname] = None
-            spec.headers.pop(lname, None)
-            spec.user_headers[lname] = (it.key, None)
+    typed = _typed_headers(spec, items)
     spec.url = add_query(url, [(it.key, it.value) for it in items if it.kind == "query"])
     body, path, content_type = build_body(items, data, read_stdin, form, multipart)
     spec.body, spec.body_path = body, path
     if content_type and "content-type" not in spec.headers and "content-type" not in typed:
         spec.headers["content-type"] = ("Content-Type", content_type, False)
+    elif content_type and content_type.startswith("multipart/"):
+        _add_boundary(spec, body.boundary)
     if content_type == "application/json" and "accept" not in spec.headers and "accept" not in typed:
         # What HTTPie sends with JSON items: JSON preferred, anything accepted.
         spec.headers["accept"] = ("Accept", JSON_ACCEPT, False)
     return spec
+
+
+def _add_boundary(spec: RequestSpec, boundary: str) -> None:
+    """A multipart body under a Content-Type the user set: as HTTPie does, a multipart/*
+    type without a boundary gets the body's (a server could not split the parts)."""
+    entry = spec.headers.get("content-type")
+    if entry is None:
+        return
+    name, value, secret = entry
+    value = value.strip()
+    if not value.lower().startswith("multipart/") or _BOUNDARY.search(value):
+        return
+    value += f"; boundary={boundary}"
+    spec.headers["content-type"] = (name, value, secret)
+    if "content-type" in spec.user_headers:
+        spec.user_headers["content-type"] = (name, value)
 
 
 # -- the prepared request ----------------------------------------------------------------
@@ -530,7 +589,9 @@ class wire_auth:
 
     def __call__(self, request: Any) -> Any:
         request.url = _exact_target(request.url, self.spec.url)
+        before = dict(request.headers.lower_items())
         request = self.auth(request)
+        self._refuse_removing_the_auths(before, request.headers)
         for lname, (name, value) in self.spec.user_headers.items():
             if value is not None:
                 request.headers[name] = value
@@ -542,6 +603,16 @@ class wire_auth:
             if isinstance(value, str) and not value.isascii():
                 request.headers[name] = value.encode("utf-8")
         return request
+
+    def _refuse_removing_the_auths(self, before: dict, after: Any) -> None:
+        """A header the auth set (the credential, a signed date or token) cannot be removed:
+        the request would be refused for certain. Checked as it is prepared, before sending."""
+        for lname, (name, value) in self.spec.user_headers.items():
+            if value is None and lname in after and after[lname] != before.get(lname):
+                raise UsageError(
+                    f"{name}: cannot be removed: the {self.spec.auth_mode} mode sets it; "
+                    "use --auth none to send without credentials"
+                )
 
 
 _TARGET = re.compile(r"[A-Za-z0-9\-._~!$&'()*+,;=:@/?%]*")

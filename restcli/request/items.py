@@ -2,7 +2,7 @@
 
 Imported only when an item's key holds an unescaped "[" or "]" (request.build_body).
 A key is a name followed by bracketed parts: `[]` appends, `[N]` sets index N (the
-array is padded with null), `[text]` sets a key. `\\[` and `\\]` are ordinary
+array is padded with null; N at most MAX_INDEX), `[text]` sets a key. `\\[` and `\\]` are ordinary
 characters. A later item overwrites a value set earlier at the same place; using a
 value as a container of another type is a usage error worded as HTTPie words it.
 """
@@ -13,6 +13,8 @@ from typing import Any
 
 from ..errors import UsageError
 
+# The highest array index a key may set: the array is padded with null up to it.
+MAX_INDEX = 10_000
 _TYPE = {dict: "object", list: "array", str: "string", bool: "boolean", type(None): "null",
          int: "number", float: "number"}
 
@@ -46,15 +48,36 @@ def parse_path(chars: tuple, arg: str) -> list[tuple[str, Any]]:
             raise _syntax(arg, "Expecting ']'")
         i += 1
         text = "".join(c for c, _ in inner)
+        index = _index(text) if all(not esc for _, esc in inner) else None
         if not inner:
             steps.append(("append", None))
-        elif all(not esc for _, esc in inner) and text.isdigit():
-            steps.append(("index", int(text)))
-        elif text.startswith("-") and text[1:].isdigit():
-            raise UsageError(f"request item {arg!r}: negative indexes are not supported")
+        elif index is not None:
+            steps.append(("index", _checked(index, arg)))
+        elif not steps:
+            # As HTTPie: a key that starts with a bracket is a top-level array.
+            raise _syntax(arg, "Expecting a number or ']'")
         else:
             steps.append(("key", text))
     return steps
+
+
+def _index(text: str) -> int | None:
+    """HTTPie reads bracketed text that Python's int() accepts as an index ("1", "+1",
+    " 1", "1_0"); anything else is a key."""
+    try:
+        return int(text)
+    except ValueError:
+        return None
+
+
+def _checked(index: int, arg: str) -> int:
+    if index < 0:
+        raise UsageError(f"request item {arg!r}: negative indexes are not supported")
+    if index > MAX_INDEX:
+        raise UsageError(
+            f"request item {arg!r}: index {index} is above restcli's limit ({MAX_INDEX})"
+        )
+    return index
 
 
 def _syntax(arg: str, what: str) -> UsageError:

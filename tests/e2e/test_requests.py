@@ -114,8 +114,11 @@ def test_unknown_auth_override_is_usage_or_config_error(cli, profiles):
 def test_remove_profile_header_and_mode_header(cli, profiles, gateway):
     assert cli("get", "keyed", "/x", "X-Client:").code == 0
     assert gateway.last.header("x-client") is None
-    assert cli("get", "keyed", "/x", "X-Api-Key:").code == 4
-    assert gateway.last.header("x-api-key") is None
+    # The mode's own header: refused before sending (the call would fail for certain).
+    sent = len(gateway.received)
+    r = cli("get", "keyed", "/x", "X-Api-Key:")
+    assert r.code == 2 and "X-Api-Key: cannot be removed: the api_key mode sets it" in r.stderr
+    assert len(gateway.received) == sent
 
 
 def test_user_authorization_header_wins_over_mode(cli, profiles, gateway):

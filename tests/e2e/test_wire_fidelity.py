@@ -49,6 +49,50 @@ def test_a_word_after_a_url_is_an_item_and_a_slash_word_is_the_path(cli, rec):
     assert _one(rec)[0] == b"GET /dev/items?q=1 HTTP/1.1"
 
 
+@pytest.fixture
+def loc(rec, write_config, monkeypatch):
+    """A profile `loc` with no auth whose endpoint is the recorder's /dev."""
+    cfg = write_config(f'[profiles.loc]\nendpoint = "{rec.url}/dev"\nauth = "none"\n')
+    monkeypatch.setenv("RESTCLI_CONFIG", str(cfg))
+    return rec
+
+
+@pytest.mark.parametrize("item", ["count:=three", "x==@/nonexistent/file", "Bad Header:x"])
+def test_bad_item_after_a_profile_is_refused_not_sent_as_path(cli, loc, item):
+    r = cli("post", "loc", item, "name=x")
+    assert r.code == 2 and "Traceback" not in r.stderr, r.stderr
+    assert len(r.stderr.strip().splitlines()) == 1
+    assert loc.requests == []
+
+
+@pytest.mark.parametrize(
+    "words, line",
+    [
+        (["get", "loc", "q==1"], b"GET /dev?q=1 HTTP/1.1"),
+        (["post", "loc", "name=x"], b"POST /dev HTTP/1.1"),
+        (["get", "loc", "X-A:1"], b"GET /dev HTTP/1.1"),
+        (["get", "loc", "items"], b"GET /dev/items HTTP/1.1"),
+        (["get", "loc", "items/1"], b"GET /dev/items/1 HTTP/1.1"),
+        (["get", "loc", "items?limit=5"], b"GET /dev/items?limit=5 HTTP/1.1"),
+        (["get", "loc", "items/a=b"], b"GET /dev/items/a=b HTTP/1.1"),
+        (["get", "loc", "/a=b"], b"GET /dev/a=b HTTP/1.1"),
+        (["get", "loc", "/q==1"], b"GET /dev/q==1 HTTP/1.1"),
+        (["get", "loc", r"a\=b"], b"GET /dev/a%5C=b HTTP/1.1"),  # no item: the path as typed
+    ],
+)
+def test_a_word_after_a_profile_is_an_item_when_it_reads_as_one(cli, loc, words, line):
+    r = cli(*words)
+    assert r.code == 0, r.stderr
+    assert _one(loc)[0] == line
+
+
+def test_profile_and_url_forms_send_the_same_request(cli, loc):
+    for api in ("loc", f"{loc.url}/dev"):
+        assert cli("post", api, "q==1", "name=x", "X-A:1").code == 0
+    assert len(loc.requests) == 2
+    assert loc.requests[0] == loc.requests[1]
+
+
 @pytest.mark.parametrize(
     "args, target",
     [
@@ -82,6 +126,37 @@ def test_removed_headers_are_not_sent_at_all_but_host_stays(cli, rec):
     assert b"user-agent" not in names and b"accept-encoding" not in names
     assert b"accept" not in names
     assert names.count(b"host") == 1
+
+
+@pytest.mark.parametrize(
+    "items, sent",
+    [
+        (["X-A:   "], b""),  # whitespace only: sent, empty (HTTPie does the same)
+        (["X-A;"], b""),
+        (["X-A;", "X-A:v"], b"v"),  # an empty value adds nothing to a combined line
+        (["X-A:v", "X-A;"], b"v"),
+        (["X-A:v", "X-A: ", "X-A:w"], b"v, w"),
+        (["X-A:", "X-A:v"], b"v"),
+        (["X-A:v", "X-A:"], None),  # removed: nothing sent
+    ],
+)
+def test_empty_and_whitespace_header_values(cli, rec, items, sent):
+    assert cli("get", f"{rec.url}/x", *items).code == 0
+    headers = _one(rec)[1]
+    values = [v for n, v in headers if n.lower() == b"x-a"]
+    assert values == ([] if sent is None else [sent])
+
+
+def test_header_and_query_options_apply_after_the_items_wherever_typed(cli, rec):
+    # -H and -q are read after every positional item, whatever their place on the line.
+    r = cli("get", f"{rec.url}/x", "-H", "X-D:", "X-D:1", "-q", "a=1", "a==2", "-H", "X-E: 2",
+            "X-E:1")
+    assert r.code == 0, r.stderr
+    line, headers, _ = _one(rec)
+    assert line == b"GET /x?a=2&a=1 HTTP/1.1"
+    names = _headers(headers)
+    assert "x-d" not in names
+    assert names["x-e"] == b"1, 2"
 
 
 def test_header_values_go_as_utf8(cli, rec):
@@ -119,6 +194,21 @@ def test_json_items(cli, rec, items, expected):
     assert h["accept"] == b"application/json, */*;q=0.5"
 
 
+@pytest.mark.parametrize(
+    "items, expected",
+    [
+        (["a[+1]=x"], {"a": [None, "x"]}),  # HTTPie reads what int() reads as an index
+        (["a[ 1]=x"], {"a": [None, "x"]}),
+        (["a[10000]:=1"], {"a": [None] * 10000 + [1]}),
+        (["a[x]=1", "a[+]=2"], {"a": {"x": "1", "+": "2"}}),
+    ],
+)
+def test_index_as_httpie_reads_it(cli, rec, items, expected):
+    r = cli("post", f"{rec.url}/x", *items)
+    assert r.code == 0, r.stderr
+    assert json.loads(_one(rec)[2]) == expected
+
+
 def test_top_level_array(cli, rec):
     assert cli("post", f"{rec.url}/x", "[0]=a", "[]:=2").code == 0
     assert json.loads(_one(rec)[2]) == ["a", 2]
@@ -132,11 +222,16 @@ def test_top_level_array(cli, rec):
         (["[0]=a", "b=1"], "requires a type of 'object'"),
         (["a[-1]=x"], "negative indexes"),
         (["a[b=1"], "Expecting ']'"),
+        (["[x]=1"], "Expecting a number or ']'"),
+        (["a[10001]=x"], "index 10001 is above restcli's limit (10000)"),
+        (["a[1000000000]=x"], "index 1000000000 is above restcli's limit (10000)"),
     ],
 )
 def test_nested_json_conflicts_are_usage_errors(cli, rec, items, words):
-    r = cli("post", f"{rec.url}/x", *items)
-    assert r.code == 2 and words in r.stderr
+    for offline in ([], ["--offline"]):
+        r = cli("post", f"{rec.url}/x", *items, *offline)
+        assert r.code == 2 and words in r.stderr, r.stderr
+        assert len(r.stderr.strip().splitlines()) == 1
     assert rec.requests == []
 
 
@@ -195,6 +290,28 @@ def test_form_with_files_is_multipart_and_streamed(cli, rec, tmp_path):
     assert parts[2].endswith(big.read_bytes() + b"\r\n")
 
 
+@pytest.mark.parametrize(
+    "typed, expected",
+    [
+        ("multipart/form-data", "multipart/form-data; boundary={b}"),
+        ("multipart/mixed", "multipart/mixed; boundary={b}"),
+        ("multipart/form-data; charset=utf-8", "multipart/form-data; charset=utf-8; boundary={b}"),
+        ("multipart/form-data; boundary=mine", "multipart/form-data; boundary=mine"),
+        ("text/plain", "text/plain"),
+    ],
+)
+def test_a_typed_multipart_content_type_gets_the_bodys_boundary(cli, rec, tmp_path, typed,
+                                                               expected):
+    (tmp_path / "t.txt").write_text("text")
+    for how in (["Content-Type:" + typed], ["-H", "Content-Type: " + typed]):
+        rec.clear()
+        r = cli("post", f"{rec.url}/x", "--form", f"f@{tmp_path}/t.txt", *how)
+        assert r.code == 0, r.stderr
+        _, headers, body = _one(rec)
+        boundary = body.split(b"\r\n", 1)[0][2:].decode()
+        assert _headers(headers)["content-type"].decode() == expected.format(b=boundary)
+
+
 def test_multipart_forces_multipart(cli, rec):
     assert cli("post", f"{rec.url}/x", "--multipart", "a=1").code == 0
     _, headers, body = _one(rec)
@@ -207,6 +324,63 @@ def test_file_part_without_form_and_json_in_form_are_refused(cli, rec, tmp_path)
     assert cli("post", f"{rec.url}/x", f"f@{tmp_path}/f").code == 2
     assert cli("post", f"{rec.url}/x", "--form", "n:=1").code == 2
     assert rec.requests == []
+
+
+def _fifo_with_writer(tmp_path, data: bytes):
+    """A FIFO and a thread that writes `data` into it once a reader opens it."""
+    import threading
+
+    fifo = tmp_path / "body.fifo"
+    os.mkfifo(fifo)
+
+    def write():
+        try:
+            with open(fifo, "wb") as f:
+                f.write(data)
+        except BrokenPipeError:
+            pass  # the reader stopped at its limit
+
+    writer = threading.Thread(target=write, daemon=True)
+    writer.start()
+    return fifo, writer
+
+
+@pytest.mark.parametrize("offline", [False, True])
+def test_data_from_a_fifo_is_read_into_memory_and_sent(cli, rec, tmp_path, offline):
+    fifo, writer = _fifo_with_writer(tmp_path, b"hello from a fifo")
+    r = cli("post", f"{rec.url}/x", "-d", f"@{fifo}", *(["--offline"] if offline else []))
+    writer.join(5)
+    assert r.code == 0, r.stderr
+    raw = r.stdout if offline else rec.requests[0]
+    _, headers, body = split(raw)
+    assert body == b"hello from a fifo"
+    assert _headers(headers)["content-length"] == b"17"
+
+
+def test_data_from_dev_stdin_is_read_into_memory_and_sent(run, rec):
+    r = run("post", f"{rec.url}/x", "-d", "@/dev/stdin", input=b"hello from stdin")
+    assert r.code == 0, r.stderr
+    assert _one(rec)[2] == b"hello from stdin"
+
+
+def test_data_from_a_pipe_past_the_limit_is_a_usage_error(cli, rec, tmp_path, monkeypatch):
+    import restcli.request
+
+    monkeypatch.setattr(restcli.request, "PIPED_BODY_LIMIT", 1024)
+    fifo, writer = _fifo_with_writer(tmp_path, b"x" * 5000)
+    r = cli("post", f"{rec.url}/x", "-d", f"@{fifo}")
+    writer.join(5)
+    assert r.code == 2
+    assert r.stderr.strip().splitlines() == [
+        f"restcli: error: -d @{fifo}: more than 1 KiB from a pipe or device (the most restcli "
+        "holds in memory); save it to a file and give -d @FILE"
+    ]
+    assert rec.requests == []
+    # A regular file is streamed from disk, whatever its size.
+    big = tmp_path / "big.bin"
+    big.write_bytes(b"y" * 5000)
+    assert cli("post", f"{rec.url}/x", "-d", f"@{big}").code == 0
+    assert _one(rec)[2] == b"y" * 5000
 
 
 # -- paths, URLs and arguments -------------------------------------------------------------

@@ -8,8 +8,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from restcli.cli.options import split_target
 from restcli.errors import UsageError
-from restcli.request import encode_query, escape_path, join_url, parse_item
+from restcli.request import encode_query, escape_path, join_url, parse_item, reads_as_item
 
 
 @pytest.mark.parametrize(
@@ -18,6 +19,7 @@ from restcli.request import encode_query, escape_path, join_url, parse_item
         ("X-A:1", "header", "X-A", "1"),
         ("X-A: spaced ", "header", "X-A", "spaced"),
         ("X-A:", "header-remove", "X-A", None),
+        ("X-A:   ", "header", "X-A", ""),  # only an exactly empty value removes (HTTPie)
         ("X-A;", "header-empty", "X-A", ""),
         ("q==a b", "query", "q", "a b"),
         ("q==", "query", "q", ""),
@@ -106,3 +108,45 @@ def test_join_keeps_host_and_scheme():
 def test_bare_url_keeps_its_own_query():
     assert join_url("https://h/x?a=b c", "") == "https://h/x?a=b%20c"
     assert join_url("https://h/x?a=1", "/y?b=2") == "https://h/x/y?a=1&b=2"
+
+
+@pytest.mark.parametrize(
+    "word, item",
+    [
+        ("q==1", True),
+        ("count:=three", True),
+        ("name=x", True),
+        ("X-A:1", True),
+        ("X-A;", True),
+        ("f@file.txt", True),
+        ("items", False),
+        ("items/1", False),
+        ("items?limit=5", False),
+        ("items/a=b", False),
+        ("a/b:c", False),
+        (r"a\=b", False),  # escaped: no separator
+        ("", False),
+    ],
+)
+def test_reads_as_item(word, item):
+    assert reads_as_item(word) is item
+
+
+@pytest.mark.parametrize(
+    "api, path, items, expected",
+    [
+        # After a profile: PATH if it starts with "/" or does not read as an item.
+        ("p", "/x", ["a=1"], ("/x", ["a=1"])),
+        ("p", "items/1", [], ("items/1", [])),
+        ("p", "items?limit=5", [], ("items?limit=5", [])),
+        ("p", "q==1", ["a=1"], ("", ["q==1", "a=1"])),
+        ("p", "count:=three", [], ("", ["count:=three"])),
+        ("p", "", [], ("", [])),
+        # After a URL: PATH only if it starts with "/".
+        ("https://h/dev", "/x", [], ("/x", [])),
+        ("HTTPS://h/dev", "items/1", [], ("", ["items/1"])),
+        ("http://h/dev", "q==1", [], ("", ["q==1"])),
+    ],
+)
+def test_split_target(api, path, items, expected):
+    assert split_target(api, path, items) == expected
