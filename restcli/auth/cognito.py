@@ -16,11 +16,22 @@ from .base import HeaderAuth, Mode, ProfileValues
 
 
 class CognitoAuth(HeaderAuth):
-    """Sets the token header; renews the token once when the API answers 401."""
+    """Sets the token header, refreshed when due before each request (every page of
+    --paginate, every retry); renews the token once when the API answers 401."""
 
-    def __init__(self, header: str, scheme: str, token: str, account: Any = None):
+    def __init__(self, header: str, scheme: str, token: str, account: Any = None,
+                 tokens: Any = None):
         super().__init__(header, token, scheme)
         self.account = account  # None for an injected token: nothing to renew
+        self.tokens = tokens  # the cached Tokens the token came from (their expiry)
+
+    def __call__(self, request: Any) -> Any:
+        if self.account is not None and self.tokens is not None and not self.tokens.fresh():
+            # A long call (many pages, slow retries) outlives the refresh margin: the
+            # account refreshes (once, under its lock) as a new call would.
+            self.tokens = self.account.tokens()
+            self.token = self.tokens.token(self.account.token_use) or self.token
+        return super().__call__(request)
 
     def renew_after_401(self, response: Any) -> bool:
         if self.account is None:
@@ -41,13 +52,14 @@ def build(settings: ProfileValues) -> CognitoAuth:
     if injected is not None:
         return CognitoAuth(header, scheme, injected[0])
     account = Account(settings, warn=settings.warn)
-    token = account.tokens().token(account.token_use)
+    tokens = account.tokens()
+    token = tokens.token(account.token_use)
     if not token:
         raise account.not_signed_in()
     # Known to the redactor with where a fresh one comes from, so `--curl` prints
     # $(restcli auth token PROFILE) instead of the token.
     settings.redactor.add(token, token_reference(settings, account.token_use))
-    return CognitoAuth(header, scheme, token, account)
+    return CognitoAuth(header, scheme, token, account, tokens)
 
 
 def token_reference(settings: ProfileValues, use: str) -> str:

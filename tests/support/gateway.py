@@ -37,7 +37,8 @@ paginated list: ``of`` pages (default 3) of ``per`` items (default 2), ``pad`` b
 padding per page; ``style=link`` (default) links the next page with a relative
 ``Link: <pages?page=N...>; rel="next"``, ``style=token`` puts ``nextToken`` in the body
 and reads it back from the ``nextToken`` query parameter; ``loop=1`` always names page 2
-as the next one; ``next_origin=URL`` links page 2 on another origin.
+as the next one; ``next_origin=URL`` links page 2 on another origin; ``delay=S``
+answers page 1 after S seconds (at most 5).
 
 ``body?text=T`` answers T exactly as given (a one-line or multi-line JSON document, ``[]``,
 ``null``, or not JSON at all), as ``type`` (default ``application/json``); ``next=URL``
@@ -770,6 +771,8 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             page = max(1, req.int("page", 1))
         if page > of:
             return self._send_error(404, "NotFoundException", "No such page")
+        if page == 1 and req.float("delay", 0) > 0:
+            time.sleep(min(req.float("delay", 0), 5.0))  # a slow first page (bounded)
         first = (page - 1) * per + 1
         body = {"page": page, "items": [{"id": f"item-{i}"} for i in range(first, first + per)]}
         if req.int("pad", 0):
