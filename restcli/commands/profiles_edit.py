@@ -31,8 +31,13 @@ def target_of(path: Path) -> Path:
     return Path(os.path.realpath(path)) if path.is_symlink() else path
 
 
-def edit(app: App, change: Callable[[Any], str]) -> None:
-    """Apply change(doc) -> summary to the file; nothing is written unless the result is valid."""
+def edit(app: App, change: Callable[[Any], str],
+         meaning: Callable[[dict], None] | None = None) -> None:
+    """Apply change(doc) -> summary to the file; nothing is written unless the result is valid.
+
+    meaning(data), when given, makes the same change to the file's data as plain values:
+    the written file must read back as exactly that, or nothing is written.
+    """
     # filelock only when a file is edited (start-up)
     from filelock import Timeout
 
@@ -44,7 +49,7 @@ def edit(app: App, change: Callable[[Any], str]) -> None:
     lock = _lock(path)
     try:
         with lock:
-            summary = _edit_locked(app, path, change)
+            summary = _edit_locked(app, path, change, meaning)
     except Timeout:
         raise ConfigError(f"{path} is locked by another restcli; try again") from None
     except OSError as e:
@@ -66,28 +71,26 @@ def _lock(path: Path):
     return FileLock(str(lock_path), timeout=LOCK_TIMEOUT, mode=0o600)
 
 
-def _edit_locked(app: App, path: Path, change: Callable[[Any], str]) -> str:
+def _edit_locked(app: App, path: Path, change: Callable[[Any], str],
+                 meaning: Callable[[dict], None] | None) -> str:
+    text = _read(path)
+    if text is not None:
+        _check_writable(path)
     # tomlkit only to edit the file, keeping its comments (start-up)
     import tomlkit
     from tomlkit.exceptions import TOMLKitError
 
+    from .profiles_layout import attach_headings
+
     try:
-        text = read_regular(path, MAX_FILE).decode("utf-8")
-    except FileNotFoundError:
-        text = None
-    except UnicodeDecodeError:
-        raise ConfigError(f"{path}: not UTF-8 text", hint="fix it by hand first") from None
-    except (OSError, ValueError) as e:
-        raise ConfigError(f"cannot read {path}: {getattr(e, 'strerror', None) or e}") from None
-    if text is not None:
-        _check_writable(path)
-    try:
-        doc = tomlkit.parse(text) if text else tomlkit.document()
+        doc = attach_headings(tomlkit.parse(text), text) if text else tomlkit.document()
     except (TOMLKitError, RecursionError) as e:
         raise ConfigError(f"{path}: invalid TOML: {e}", hint="fix it by hand first") from None
     before = {_unplaced(p, path) for p in problems_of(text.encode("utf-8"), path)} if text else set()
     summary = change(doc)
     new_text = tomlkit.dumps(doc)
+    if meaning is not None:
+        _check_meaning(path, text, new_text, meaning)
     # Refuse only what this edit breaks: another profile's old problem is not its fault.
     new_problems = [
         p for p in problems_of(new_text.encode("utf-8"), path) if _unplaced(p, path) not in before
@@ -103,6 +106,38 @@ def _edit_locked(app: App, path: Path, change: Callable[[Any], str]) -> str:
     except OSError as e:
         raise ConfigError(f"cannot write {path}: {e.strerror}; the file is unchanged") from None
     return summary
+
+
+def _read(path: Path) -> str | None:
+    try:
+        return read_regular(path, MAX_FILE).decode("utf-8")
+    except FileNotFoundError:
+        return None
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: not UTF-8 text", hint="fix it by hand first") from None
+    except (OSError, ValueError) as e:
+        raise ConfigError(f"cannot read {path}: {getattr(e, 'strerror', None) or e}") from None
+
+
+def _check_meaning(path: Path, text: str | None, new_text: str,
+                   meaning: Callable[[dict], None]) -> None:
+    """The edited text must mean the old data with the one change, nothing else: a form of
+    writing that the layout-keeping edit gets wrong is refused, never written."""
+    # tomllib only when a file is edited (start-up)
+    import tomllib
+
+    want = tomllib.loads(text) if text else {}
+    meaning(want)
+    try:
+        got = tomllib.loads(new_text)
+    except tomllib.TOMLDecodeError:
+        got = None
+    if got != want:
+        raise ConfigError(
+            f"edit refused, {path} left unchanged: restcli cannot make this change while "
+            "keeping the way the file is written",
+            hint="make it by hand",
+        )
 
 
 def _unplaced(problem: str, path: Path) -> str:
@@ -137,73 +172,63 @@ def _write(path: Path, text: str, previous: str | None) -> None:
             f.write(content.encode("utf-8"))
 
 
-def put(table: Any, key: str, value: Any) -> None:
-    """Set a key in place; a new key goes after the table's last key, before its trailing
-    comments and sub-tables (tomlkit would append it after them)."""
-    # tomlkit only to edit the file, keeping its comments (start-up)
-    from tomlkit.items import AoT, InlineTable, Table
-
-    if key in table or isinstance(table, InlineTable) or not hasattr(table, "value"):
-        table[key] = value
-        return
-    body = table.value.body
-    last = None
-    for k, item in body:
-        if k is not None and not isinstance(item, (Table, AoT)):
-            last = k
-    if last is None:
-        table[key] = value
-    else:
-        table.value._insert_after(last, key, value)
-
-
 def _profiles(doc: Any) -> Any:
+    """The profiles as written: one [profiles] table, or several parts of it (a file may
+    write `[profiles.a]`, then `[defaults]`, then `[profiles.b]`)."""
     # tomlkit only to edit the file, keeping its comments (start-up)
     import tomlkit
 
+    from .profiles_layout import Written
+
     if "profiles" not in doc:
         doc["profiles"] = tomlkit.table(is_super_table=True)
-    profiles = doc["profiles"]
-    if not isinstance(profiles, dict):
+    profiles = Written.find(doc, "profiles")
+    if profiles is None or not profiles.parts():
         raise ConfigError("'profiles' in the file is not a table")
     return profiles
 
 
-def _headers_table(table: Any, name: str) -> Any:
-    headers = table.get("headers", {})
-    if not isinstance(headers, dict):
-        raise ConfigError(f"profile {name!r}: headers is not a table", hint="fix it by hand first")
-    return headers
-
-
-def _existing(doc: dict, name: str) -> dict:
+def _existing(doc: Any, name: str) -> Any:
     profiles = _profiles(doc)
-    if name not in profiles:
+    profile = profiles.child(name) if name in profiles else None
+    if profile is None:
         # difflib only to suggest a name (start-up)
         import difflib
 
-        close = difflib.get_close_matches(name, list(profiles), n=1)
+        names = [k for part in profiles.parts() for k in part]
+        close = difflib.get_close_matches(name, names, n=1)
         raise ConfigError(
             f"no profile {name!r}",
             hint=f"did you mean {close[0]!r}?" if close else "restcli profiles list",
         )
-    if not isinstance(profiles[name], dict):
-        raise ConfigError(f"profile {name!r} is not a table", hint="fix it by hand first")
-    return profiles[name]
+    return profile
+
+
+def _table_key(key: str) -> tuple[str, str] | None:
+    """`headers.X-Team` -> ("headers", "X-Team"): a key inside a table-valued key."""
+    head, dot, sub = key.partition(".")
+    param = all_params().get(head)
+    if dot and sub and param is not None and param.kind is dict:
+        return head, sub
+    return None
 
 
 def typed_value(key: str, raw: str, literal: bool) -> Any:
     """A command-line string as the type the key declares; literal secrets need --literal."""
-    if key.startswith("headers."):
-        header = key.split(".", 1)[1]
-        if header.lower() in SENSITIVE_HEADERS and not is_reference(raw) and not literal:
+    inner = _table_key(key)
+    if inner and inner[0] == "headers":
+        if inner[1].lower() in SENSITIVE_HEADERS and not is_reference(raw) and not literal:
             raise UsageError(*_literal_refused(key))
         return raw
+    if inner:
+        return raw  # paginate.next, paginate.param: validation checks them
     param = all_params().get(key)
     if param is None:
         return raw  # validation names the unknown key with a suggestion
     if param.secret and raw and not is_reference(raw) and not literal:
         raise UsageError(*_literal_refused(key))
+    if param.kind is dict:
+        return _table_value(key, raw, literal)
     if param.kind is bool:
         if raw.lower() in ("true", "yes", "1", "on"):
             return True
@@ -218,6 +243,25 @@ def typed_value(key: str, raw: str, literal: bool) -> Any:
     return raw
 
 
+def _table_value(key: str, raw: str, literal: bool) -> dict:
+    """A whole table given as a TOML inline table: `{ next = "meta.next", param = "nt" }`."""
+    # tomllib only to read an inline table (start-up)
+    import tomllib
+
+    try:
+        value = tomllib.loads(f"value = {raw}").get("value")
+    except tomllib.TOMLDecodeError:
+        value = None
+    if not isinstance(value, dict):
+        sample = '{ next = "EXPR", param = "NAME" }' if key == "paginate" else '{ NAME = "VALUE" }'
+        raise UsageError(f"{key} takes a table, not {raw!r}",
+                         hint=f"set one key with {key}.KEY VALUE, or give {key} '{sample}'")
+    for sub, item in value.items():
+        if isinstance(item, str):
+            typed_value(f"{key}.{sub}", item, literal)  # the same literal-secret rule
+    return value
+
+
 def _literal_refused(key: str) -> tuple[str, str]:
     return (
         f"refusing to write a literal secret to {key}",
@@ -225,85 +269,72 @@ def _literal_refused(key: str) -> tuple[str, str]:
     )
 
 
-def _assign(table: Any, key: str, value: Any) -> None:
+def _written(value: Any) -> Any:
+    """A table value is written inline, padded as TOML's own examples are:
+    `paginate = { next = "nextToken" }` (tomlkit would write `{next = "nextToken"}`)."""
+    if not isinstance(value, dict):
+        return value
     # tomlkit only to edit the file, keeping its comments (start-up)
     import tomlkit
 
-    if key.startswith("headers."):
-        if "headers" not in table:
-            put(table, "headers", tomlkit.inline_table())
-        headers = table["headers"]
-        if not isinstance(headers, dict):
-            raise ConfigError("'headers' in the profile is not a table")
-        put(headers, key.split(".", 1)[1], value)
+    pairs = ", ".join(f"{tomlkit.key(k).as_string()} = {tomlkit.item(_written(v)).as_string()}"
+                      for k, v in value.items())
+    return tomlkit.parse(f"value = {{ {pairs} }}\n" if pairs else "value = {}\n")["value"]
+
+
+def _assign(profile: Any, key: str, value: Any) -> None:
+    """Set key (or headers.NAME, paginate.next) in the profile, however it is written; a
+    new table goes inline."""
+    inner = _table_key(key)
+    if inner is None:
+        profile.set(key, _written(value))
+        return
+    head, sub = inner
+    table = profile.child(head)
+    if table is None:
+        profile.set(head, _written({sub: value}))
     else:
-        put(table, key, value)
+        table.set(sub, value)
+
+
+def _plain_assign(table: dict, key: str, value: Any) -> None:
+    """_assign's meaning, on the file's data (the check that the layout kept it)."""
+    inner = _table_key(key)
+    if inner is None:
+        table[key] = value
+    else:
+        table.setdefault(inner[0], {})[inner[1]] = value
 
 
 def add(app: App, name: str, endpoint: str, mode: str | None, sets: list[str], literal: bool):
-    pairs = [_split_set(s) for s in sets]
+    pairs = [(key, typed_value(key, raw, literal)) for key, raw in map(_split_set, sets)]
+    plain: dict[str, Any] = {"endpoint": endpoint, **({"auth": mode} if mode else {})}
+    for key, value in pairs:
+        _plain_assign(plain, key, value)
 
-    def change(doc: dict) -> str:
+    def change(doc: Any) -> str:
         profiles = _profiles(doc)
         if name in profiles:
             raise ConfigError(f"profile {name!r} exists", hint=f"restcli profiles set {name} KEY VALUE")
         # tomlkit only to edit the file, keeping its comments (start-up)
         import tomlkit
 
+        from .profiles_layout import Written, add_profile
+
         table = tomlkit.table()
         table["endpoint"] = endpoint
         if mode:
             table["auth"] = mode
-        for key, raw in pairs:
-            _assign(table, key, typed_value(key, raw, literal))
-        profiles[name] = table
+        new = Written(name, [(tomlkit.key(name), table)])
+        for key, value in pairs:
+            _assign(new, key, value)
+        add_profile(profiles, name, table)
         return f"added profile {name}"
 
-    edit(app, change)
+    def meaning(data: dict) -> None:
+        data.setdefault("profiles", {})[name] = plain
 
-
-def _rename_in_place(profiles: Any, old: str, new: str) -> None:
-    """Rename a profile where it stands: its header (and its sub-tables') change, no more."""
-    # tomlkit only to edit the file, keeping its comments (start-up)
-    from tomlkit.items import SingleKey, Table
-
-    container = profiles.value
-    new_key = SingleKey(new)
-    for i, (key, item) in enumerate(container.body):
-        if key is not None and key.key == old:
-            container.body[i] = (new_key, item)
-            container._map[new_key] = container._map.pop(key)
-            break
-    item = profiles[new]
-    if isinstance(item, Table) and item.display_name:
-        old_prefix = item.display_name
-        new_prefix = old_prefix[: len(old_prefix) - len(_last_part(old_prefix))] + new_key.as_string()
-        _rename_tables(item, old_prefix, new_prefix)
-
-
-def _last_part(dotted: str) -> str:
-    """The last key of a table header as written: `profiles."a.b"` -> `"a.b"`."""
-    quote = None
-    for i in range(len(dotted) - 1, -1, -1):
-        c = dotted[i]
-        if c in "\"'" and quote is None:
-            quote = c
-        elif c == quote:
-            quote = None
-        elif c == "." and quote is None:
-            return dotted[i + 1 :]
-    return dotted
-
-
-def _rename_tables(table: Any, old_prefix: str, new_prefix: str) -> None:
-    # tomlkit only to edit the file, keeping its comments (start-up)
-    from tomlkit.items import Table
-
-    if isinstance(table, Table) and table.display_name and table.display_name.startswith(old_prefix):
-        table.display_name = new_prefix + table.display_name[len(old_prefix):]
-    for _, item in table.value.body if isinstance(table, Table) else ():
-        if isinstance(item, Table):
-            _rename_tables(item, old_prefix, new_prefix)
+    edit(app, change, meaning)
 
 
 def _split_set(item: str) -> tuple[str, str]:
@@ -316,55 +347,81 @@ def _split_set(item: str) -> tuple[str, str]:
 def set_key(app: App, name: str, key: str, raw: str, literal: bool) -> None:
     value = typed_value(key, raw, literal)
 
-    def change(doc: dict) -> str:
+    def change(doc: Any) -> str:
         _assign(_existing(doc, name), key, value)
         return f"set {key} in profile {name}"
 
-    edit(app, change)
+    def meaning(data: dict) -> None:
+        _plain_assign(data["profiles"][name], key, value)
+
+    edit(app, change, meaning)
 
 
 def unset_key(app: App, name: str, key: str) -> None:
-    def change(doc: dict) -> str:
-        table = _existing(doc, name)
-        if key.startswith("headers."):
-            headers = _headers_table(table, name)
-            header = key.split(".", 1)[1]
-            if header not in headers:
-                raise ConfigError(f"profile {name!r} has no header {header!r}")
-            del headers[header]
-            if not headers:
-                del table["headers"]
-        elif key not in table:
-            raise ConfigError(f"profile {name!r} has no key {key!r}")
-        else:
-            del table[key]
+    inner = _table_key(key)
+
+    def change(doc: Any) -> str:
+        profile = _existing(doc, name)
+        if inner is None:
+            if key not in profile:
+                raise ConfigError(f"profile {name!r} has no key {key!r}")
+            profile.delete(key)
+            return f"unset {key} in profile {name}"
+        head, sub = inner
+        table = profile.child(head)
+        if table is None or sub not in table:
+            what = "header" if head == "headers" else f"{head} key"
+            raise ConfigError(f"profile {name!r} has no {what} {sub!r}")
+        table.delete(sub)
+        if table.is_empty():
+            profile.delete(head)
         return f"unset {key} in profile {name}"
 
-    edit(app, change)
+    def meaning(data: dict) -> None:
+        table = data["profiles"][name]
+        if inner is None:
+            del table[key]
+            return
+        del table[inner[0]][inner[1]]
+        if not table[inner[0]]:
+            del table[inner[0]]
+
+    edit(app, change, meaning)
 
 
 def remove(app: App, name: str) -> None:
-    def change(doc: dict) -> str:
+    def change(doc: Any) -> str:
         # tomlkit only to edit the file, keeping its comments (start-up)
         import tomlkit
 
+        from .profiles_layout import remove_profile
+
         _existing(doc, name)
         profiles = _profiles(doc)
-        del profiles[name]
-        if not profiles:
+        remove_profile(profiles, name)
+        if profiles.is_empty():
             doc["profiles"] = tomlkit.table()  # an empty [profiles], not nothing
         return f"removed profile {name}"
 
-    edit(app, change)
+    def meaning(data: dict) -> None:
+        del data["profiles"][name]
+
+    edit(app, change, meaning)
 
 
 def rename(app: App, old: str, new: str) -> None:
-    def change(doc: dict) -> str:
+    def change(doc: Any) -> str:
+        # tomlkit only to edit the file, keeping its comments (start-up)
+        from .profiles_layout import rename_profile
+
         _existing(doc, old)
         profiles = _profiles(doc)
         if new in profiles:
             raise ConfigError(f"profile {new!r} exists")
-        _rename_in_place(profiles, old, new)
+        rename_profile(profiles, old, new)
         return f"renamed profile {old} to {new}"
 
-    edit(app, change)
+    def meaning(data: dict) -> None:
+        data["profiles"][new] = data["profiles"].pop(old)
+
+    edit(app, change, meaning)

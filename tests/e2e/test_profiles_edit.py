@@ -116,3 +116,50 @@ def test_concurrent_edits_lose_nothing(write_config):
         assert p.returncode == 0, err
     names = set(_doc(cfg)["profiles"])
     assert names == {"seed"} | {f"{p}{i}" for p in "pqr" for i in range(8)}
+
+
+def test_paginate_keys_are_set_added_and_unset(cli, write_config):
+    cfg = write_config('[profiles.a]\nendpoint = "http://127.0.0.1:1/a"\n')
+    assert cli("--config", cfg, "profiles", "set", "a", "paginate.next", "nextToken").code == 0
+    assert cli("--config", cfg, "profiles", "set", "a", "paginate.param", "nt").code == 0
+    assert _doc(cfg)["profiles"]["a"]["paginate"] == {"next": "nextToken", "param": "nt"}
+    assert cfg.read_text().endswith('\npaginate = { next = "nextToken", param = "nt" }\n')
+    assert cli("--config", cfg, "profiles", "unset", "a", "paginate.param").code == 0
+    assert _doc(cfg)["profiles"]["a"]["paginate"] == {"next": "nextToken"}
+    assert cli("--config", cfg, "profiles", "unset", "a", "paginate").code == 0
+    assert "paginate" not in cfg.read_text()
+    r = cli("--config", cfg, "profiles", "add", "b", "--endpoint", "http://127.0.0.1:1/b",
+            "--set", "paginate.next=meta.next", "--set", "paginate.param=cursor")
+    assert r.code == 0, r.stderr
+    assert _doc(cfg)["profiles"]["b"]["paginate"] == {"next": "meta.next", "param": "cursor"}
+
+
+def test_paginate_as_a_whole_table(cli, write_config):
+    # One command sets both keys: next = "meta.next" alone is refused (it needs a param).
+    cfg = write_config('[profiles.a]\nendpoint = "http://127.0.0.1:1/a"\n')
+    r = cli("--config", cfg, "profiles", "set", "a", "paginate",
+            '{ next = "meta.next", param = "cursor" }')
+    assert r.code == 0, r.stderr
+    assert _doc(cfg)["profiles"]["a"]["paginate"] == {"next": "meta.next", "param": "cursor"}
+    before = cfg.read_bytes()
+    r = cli("--config", cfg, "profiles", "set", "a", "paginate", "meta.next")
+    assert r.code == 2 and "paginate takes a table" in r.stderr and "paginate.KEY" in r.stderr
+    r = cli("--config", cfg, "profiles", "set", "a", "headers", '{ Authorization = "abc" }')
+    assert r.code == 2 and "literal secret" in r.stderr
+    assert cfg.read_bytes() == before
+
+
+def test_paginate_edits_are_validated(cli, write_config):
+    cfg = write_config('[profiles.a]\nendpoint = "http://127.0.0.1:1/a"\n')
+    before = cfg.read_bytes()
+    cases = [
+        (("set", "a", "paginate.next", "meta.next"), "needs param"),
+        (("set", "a", "paginate.nxt", "x"), "unknown key 'nxt'"),
+        (("set", "a", "paginate.param", "a&b"), "needs next"),
+        (("unset", "a", "paginate.param"), "no paginate key 'param'"),
+    ]
+    for args, text in cases:
+        r = cli("--config", cfg, "profiles", *args)
+        assert r.code == 8, (args, r.stderr)
+        assert text in r.stderr, (args, r.stderr)
+        assert cfg.read_bytes() == before

@@ -79,7 +79,8 @@ def test_inline_tables_and_quoting_stay(cli, write_config):
     text = "[profiles.a]\nendpoint = 'http://127.0.0.1:1/a'  # literal quotes\nheaders = { X-A = '1' }\n"
     cfg = write_config(text)
     assert cli("--config", cfg, "profiles", "set", "a", "headers.X-B", "2").code == 0
-    assert cfg.read_text() == text.replace("X-A = '1' }", "X-A = '1', X-B = \"2\"}")
+    # The new key goes before the closing padding: `{ X-A = '1', X-B = "2" }`.
+    assert cfg.read_text() == text.replace("X-A = '1' }", "X-A = '1', X-B = \"2\" }")
 
 
 def test_edit_follows_a_symlink_and_keeps_it(cli, tmp_path):
@@ -137,3 +138,76 @@ def test_immutable_file_is_exit_8(cli, write_config):
     finally:
         subprocess.run(["chattr", "-i", str(cfg)], check=False)
     os.remove(cfg)
+
+
+def _example_profiles() -> list[str]:
+    # tomllib only to list the example's profiles, in file order
+    import tomllib
+
+    return list(tomllib.loads(EXAMPLE.read_text())["profiles"])
+
+
+def _written_lines(lines: list[str], name: str) -> range:
+    """A profile's lines in the example, found line by line (not by tomlkit): the blank
+    lines and comment block directly above its header (its heading), the header, and every
+    line up to the next profile's heading and the blank lines above that."""
+    header = lines.index(f"[profiles.{name}]")
+    start = header
+    while start and lines[start - 1].startswith("#"):
+        start -= 1
+    while start and not lines[start - 1].strip():
+        start -= 1
+    end = header + 1
+    while end < len(lines) and not (
+        lines[end].startswith("[") and not lines[end].startswith(f"[profiles.{name}.")
+    ):
+        end += 1
+    if end < len(lines):
+        while lines[end - 1].startswith("#"):
+            end -= 1
+        while not lines[end - 1].strip():
+            end -= 1
+    return range(start, end)
+
+
+@pytest.mark.parametrize("name", _example_profiles())
+def test_remove_takes_the_profile_its_heading_and_nothing_else(cli, tmp_path, name):
+    # The heading of the next profile stays; the removed profile's own heading goes.
+    cfg = tmp_path / "profiles.toml"
+    shutil.copy(EXAMPLE, cfg)
+    cfg.chmod(0o600)
+    before = cfg.read_text()
+    lines = before.splitlines()
+    own = _written_lines(lines, name)
+    assert cli("--config", cfg, "profiles", "remove", name).code == 0
+    after = cfg.read_text()
+    assert after.splitlines() == lines[: own.start] + lines[own.stop :]
+    removed, added = _diff(before, after)
+    assert added == []
+    assert [x for x in removed if x.strip()] == [lines[i] for i in own if lines[i].strip()]
+    assert cli("--config", cfg, "config", "check").code == 0
+
+
+def test_emptying_a_sub_table_keeps_the_next_profiles_heading(cli, tmp_path):
+    # [profiles.myApi.headers] is followed directly by the next profile's heading comment.
+    cfg = tmp_path / "profiles.toml"
+    shutil.copy(EXAMPLE, cfg)
+    cfg.chmod(0o600)
+    before = cfg.read_text()
+    assert cli("--config", cfg, "profiles", "unset", "myApi", "headers.X-Request-Source").code == 0
+    assert _diff(before, cfg.read_text()) == (
+        ["[profiles.myApi.headers]",
+         'X-Request-Source = "cli"                 # any header; values may be secret references'],
+        [],
+    )
+
+
+def test_a_rename_moves_no_heading(cli, tmp_path):
+    cfg = tmp_path / "profiles.toml"
+    shutil.copy(EXAMPLE, cfg)
+    cfg.chmod(0o600)
+    before = cfg.read_text()
+    assert cli("--config", cfg, "profiles", "rename", "custom", "bearer").code == 0
+    assert _diff(before, cfg.read_text()) == (["[profiles.custom]"], ["[profiles.bearer]"])
+    assert cli("--config", cfg, "profiles", "remove", "bearer").code == 0
+    assert "# --- token:" not in cfg.read_text() and "# --- none:" in cfg.read_text()
