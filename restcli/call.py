@@ -239,7 +239,8 @@ def _send_and_render(
             write_out(app, opts.write_out, None, the_plan.spec, started, counts)
         raise
     with resp:
-        code = _render_response(app, resp, opts, target=the_plan.output)
+        code = _render_response(app, resp, opts, target=the_plan.output,
+                                credentials=the_plan.profile.mode != "none")
         if opts.write_out:
             from .output.writeout import write_out  # only with -w (start-up)
 
@@ -247,8 +248,10 @@ def _send_and_render(
         return code
 
 
-def _render_response(app: App, resp, opts: CallOptions, renderer=None, target=None) -> int:
-    """One response rendered (through `renderer` for a page of --paginate), then its code."""
+def _render_response(app: App, resp, opts: CallOptions, renderer=None, target=None,
+                     credentials: bool = True) -> int:
+    """One response rendered (through `renderer` for a page of --paginate), then its code.
+    `credentials`: whether the call sent any (a 401 or 403 to a call without is said so)."""
     success = errors.succeeded(resp.status_code)
     accepted = success or opts.ignore_status
     if not accepted:
@@ -261,8 +264,8 @@ def _render_response(app: App, resp, opts: CallOptions, renderer=None, target=No
             print_error_body(app, resp)
         else:
             # The body goes to stdout as for any response; the diagnosis to stderr.
-            render(app, resp, opts.output)
-        _report(app, resp)
+            _render_error_body(app, resp, opts)
+        _report(app, resp, credentials)
         return errors.exit_code_for_status(resp.status_code)
     if renderer is not None:
         renderer.page(resp)
@@ -271,6 +274,19 @@ def _render_response(app: App, resp, opts: CallOptions, renderer=None, target=No
     if opts.output.exit_status and not selected:
         return errors.NOTHING_SELECTED
     return errors.OK
+
+
+def _render_error_body(app: App, resp, opts: CallOptions) -> None:
+    """An error body to stdout, through -f if it applies. One that -f cannot read (not
+    JSON, or cut at the error-body limit) is shown on stderr instead: the call's outcome
+    is still the HTTP status, never a filter failure."""
+    try:
+        render(app, resp, opts.output)
+    except errors.OutputError as e:
+        from .output import print_error_body  # only for a failed call (start-up)
+
+        app.note(f"{e.message}: the error body is shown here instead")
+        print_error_body(app, resp)
 
 
 def _read_error_body(app: App, resp) -> None:
@@ -283,10 +299,10 @@ def _read_error_body(app: App, resp) -> None:
         app.note(f"error body truncated: only its first {size_text(ERROR_BODY_LIMIT)} are shown")
 
 
-def _report(app: App, resp) -> None:
+def _report(app: App, resp, credentials_sent: bool = True) -> None:
     from .output.hints import for_response  # only for a failed call (start-up)
 
-    line, hint = for_response(resp)
+    line, hint = for_response(resp, credentials_sent)
     if 300 <= resp.status_code < 400 and resp.headers.get("Location"):
         line += f" to {resp.headers['Location']}"
         hint = hint or "restcli follows 301, 302, 303, 307 and 308 only; send the request to the new URL yourself"

@@ -168,7 +168,8 @@ def send_pages(app: App, client: Any, the_plan: Any, opts: Any,
             pages += 1
             with resp:
                 if not (errors.succeeded(resp.status_code) or opts.ignore_status):
-                    return render_response(app, resp, opts, renderer)
+                    return render_response(app, resp, opts, renderer,
+                                           credentials=the_plan.profile.mode != "none")
                 if opts.output.include:
                     print_response_head(app, resp, to_stdout=True)
                 body = read_body(resp, "--paginate")

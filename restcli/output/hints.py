@@ -34,8 +34,15 @@ _BY_TYPE = {
 }
 
 
-def for_response(resp: Any) -> tuple[str, str | None]:
-    """A one-line description of an error response and a hint where a fix is known."""
+NO_CREDENTIALS = (
+    "no credentials were sent (auth none, or a URL under no profile's endpoint): use a "
+    "profile whose endpoint covers this URL, or --auth MODE"
+)
+
+
+def for_response(resp: Any, credentials_sent: bool = True) -> tuple[str, str | None]:
+    """A one-line description of an error response and a hint where a fix is known
+    (`credentials_sent` False: a 401 or 403 is first of all a call without any)."""
     etype = (resp.headers.get("x-amzn-ErrorType") or "").split(":", 1)[0]
     request_id = resp.headers.get("x-amzn-RequestId") or resp.headers.get("x-amz-apigw-id")
     extra = [x for x in (etype, f"request id {request_id}" if request_id else "") if x]
@@ -50,6 +57,10 @@ def for_response(resp: Any) -> tuple[str, str | None]:
             hint = "the request time is outside the allowed window: check this machine's clock"
         elif "security token included in the request is expired" in lowered:
             hint = "the credentials have expired: log in again (aws sso login, or restcli login)"
+    if not credentials_sent and resp.status_code in (401, 403) and (
+            etype != "MissingAuthenticationTokenException"):
+        # (That one is about the path and stage first; its hint names the unsigned case.)
+        hint = NO_CREDENTIALS
     return line, hint
 
 

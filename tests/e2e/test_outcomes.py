@@ -418,3 +418,21 @@ def test_colour_on_a_terminal_and_no_color_honoured(profiles, gateway):
     assert code == 0
     assert not colour.search(out["stdout"])
     assert '"method": "GET"' in out["stdout"]
+
+
+def test_a_refusal_of_a_call_without_credentials_says_none_were_sent(cli, profiles, gateway):
+    r = cli("get", "keyed", "/items", "--auth", "none")
+    assert r.code == 4
+    assert "HTTP 403" in r.stderr and "no credentials were sent" in r.stderr
+    assert "check the API key" not in r.stderr
+    # With the key, the hint is API Gateway's usual one.
+    r = cli("get", "keyed", "/status/403")
+    assert "no credentials were sent" not in r.stderr
+
+
+def test_an_error_body_the_filter_cannot_read_keeps_the_status_exit_code(cli, profiles, gateway):
+    r = cli("get", "open", "/body", "text==<html>bad gateway</html>", "status==502",
+            "type==text/html", "-f", "message")
+    assert r.code == 5, r.stderr
+    assert "<html>bad gateway</html>" in r.stderr and r.out == ""
+    assert "HTTP 502" in r.stderr

@@ -792,9 +792,10 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 
     def _b_body(self, req: _Req):
         """The body a test asks for, byte for byte (JSON on one line or several, empty
-        documents, text), with a next link if asked."""
+        documents, text), with a next link and a status (status=N) if asked."""
         headers = [("Link", f'<{req.params["next"]}>; rel="next"')] if "next" in req.params else []
-        self._send(200, req.params.get("text", "").encode("utf-8"),
+        status = req.int("status", 200)
+        self._send(status if 200 <= status <= 599 else 200, req.params.get("text", "").encode("utf-8"),
                    req.params.get("type", "application/json"), headers=headers)
 
     def _b_orders(self, req: _Req):
