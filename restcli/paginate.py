@@ -83,8 +83,7 @@ class Pager:
         url = resp.url
         link = next_link(resp.headers.get("Link"))
         if link is not None:
-            # The fragment is never sent: two links differing only there are one page.
-            target = urldefrag(urljoin(url, link))[0]
+            target = _resolve(url, link)
         elif self.token is not None:
             # jmespath only for token paging (start-up)
             from .output.filters import search
@@ -99,7 +98,7 @@ class Pager:
             target = with_query(url, self.param, str(value))
         else:
             return None
-        if urlsplit(target).scheme not in ("http", "https") or origin(target) != self.origin:
+        if urlsplit(target).scheme not in ("http", "https") or _origin(target) != self.origin:
             raise PaginationError(
                 f"the next page is on another origin ({_shown(target)}); not followed",
                 hint="restcli pages only within the endpoint's scheme, host and port",
@@ -110,6 +109,25 @@ class Pager:
             )
         self.seen.add(target)
         return target
+
+
+def _resolve(url: str, link: str) -> str:
+    """A Link target against the page's URL. The fragment is never sent: two links that
+    differ only there are one page. A target that is no URL (a bad IPv6 literal or port)
+    ends the walk with one line."""
+    try:
+        target = urldefrag(urljoin(url, link))[0]
+        urlsplit(target).port  # noqa: B018 - raises on a bad port
+    except ValueError:
+        raise PaginationError(f"the API's next link is not a valid URL: {_shown(link)}") from None
+    return target
+
+
+def _origin(target: str) -> tuple:
+    try:
+        return origin(target)
+    except ValueError:
+        raise PaginationError(f"the next page's URL is not valid: {_shown(target)}") from None
 
 
 def _shown(url: str) -> str:

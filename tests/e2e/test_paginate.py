@@ -117,6 +117,15 @@ def test_a_next_page_on_another_origin_is_not_followed(cli, profiles, gateway, o
     assert not other_gateway.received
 
 
+@pytest.mark.parametrize("link", ["http://[::1/x", "http://127.0.0.1:99999/x", "http://h:abc/x"])
+def test_a_next_link_that_is_no_url_stops_with_one_line(cli, profiles, link):
+    r = cli("get", "open", "/body", 'text=={"a": 1}', f"next=={link}", "--paginate")
+    assert r.code == 1, r.stderr
+    assert r.stderr.startswith("restcli: error: the API's next link is not a valid URL")
+    assert "unexpected" not in r.stderr
+    assert r.out == '{"a": 1}\n'
+
+
 def test_max_pages_bounds_the_walk(cli, profiles, gateway):
     gateway.clear()
     r = cli("get", "keyed", "/pages", "of==50", "--paginate", "--max-pages", "3", "-f", "page")
