@@ -197,14 +197,19 @@ def all_params() -> dict[str, Param]:
 MAX_FILE = 4 << 20
 
 
-def load(path: Path, warn=None) -> Config:
+def load(path: Path, warn=None, expression=None) -> Config:
+    """The profiles file as frozen profiles; a missing file is an empty Config.
+
+    expression(text) -> problem or None checks the JMESPath of each paginate.next: config
+    check passes one; a call compiles its own expression when it pages.
+    """
     try:
         data = read_regular(path, MAX_FILE)
     except FileNotFoundError:
         return Config(path=path, exists=False, defaults={}, profiles={})
     except (OSError, ValueError) as e:
         raise ConfigError(f"cannot read {path}: {getattr(e, 'strerror', None) or e}") from None
-    return parse(data, path, warn=warn)
+    return parse(data, path, warn=warn, expression=expression)
 
 
 def problems_of(data: bytes, path: Path) -> list[str]:
@@ -213,7 +218,7 @@ def problems_of(data: bytes, path: Path) -> list[str]:
     return [p for scope in config.problems.values() for p in scope]
 
 
-def parse(data: bytes, path: Path, warn=None) -> Config:
+def parse(data: bytes, path: Path, warn=None, expression=None) -> Config:
     # tomllib only when a file is read, not for --help (start-up)
     import tomllib
 
@@ -226,12 +231,13 @@ def parse(data: bytes, path: Path, warn=None) -> Config:
         raise ConfigError(f"{path}: invalid TOML: {e}") from None
     except RecursionError:
         raise ConfigError(f"{path}: invalid TOML: arrays or tables nested too deeply") from None
-    return Validator(doc, text, path, warn).run()
+    return Validator(doc, text, path, warn, expression).run()
 
 
 class Validator:
-    def __init__(self, doc: dict, text: str, path: Path, warn=None):
+    def __init__(self, doc: dict, text: str, path: Path, warn=None, expression=None):
         self.doc = doc
+        self.expression = expression
         self.path = path
         self.text = text
         self._lines = None
@@ -249,6 +255,8 @@ class Validator:
 
     def problem(self, table: tuple[str, ...], key: str | None, message: str) -> None:
         line = self.lines.get((table, key)) or self.lines.get((table, None))
+        if not line and table:  # a key in an inline table: the table's line
+            line = self.lines.get((table[:-1], table[-1]))
         where = f"{self.path}:{line}" if line else str(self.path)
         # Names come from the file as written: escaped, like the values quoted.
         dotted = ".".join(table + ((key,) if key else ()))
@@ -309,6 +317,9 @@ class Validator:
                 self.check_headers(table, value)
             elif param.problem(value):
                 self.problem(table, key, param.problem(value))
+            elif key == "paginate" and self.expression:
+                if problem := self.expression(value["next"]):
+                    self.problem(table + (key,), "next", problem)
             elif param.secret and not _is_ref(value) and value:
                 self.literal_secrets.append(".".join(table + (key,)))
 

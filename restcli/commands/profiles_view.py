@@ -11,8 +11,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from .. import auth
-from ..config import COMMON, NO_FILE_HINT, all_params
-from ..errors import ConfigError
+from ..config import COMMON, NO_FILE_HINT, all_params, load
+from ..errors import ConfigError, UsageError
 from ..http import SENSITIVE_HEADERS, proxy_secrets
 from ..params import Param
 from ..secrets import is_reference, mask
@@ -97,15 +97,20 @@ def _typed(value: Any, secret: bool) -> Any:
 
 
 def check(app: App, as_json: bool = False) -> None:
-    _require_file(app)
-    config = app.config
+    """Every problem in the file, exit 8 if there is one. With --json, one document always:
+    a file that is missing or cannot be read is its one problem."""
+    try:
+        config = load(app.config_path, warn=app.warn, expression=_expression_problem)
+        if not config.exists:
+            raise ConfigError(f"no config file at {app.config_path}", hint=NO_FILE_HINT)
+    except ConfigError as e:
+        if as_json:
+            _print_check(app, app.config_path, 0, [e.message])
+        raise
     n = len(config.profiles)
     if as_json:
-        from .document import print_document  # only for --json (start-up)
-
         problems = [p for scope in config.problems.values() for p in scope]
-        print_document(app, {"path": str(config.path), "valid": not problems,
-                             "profiles": n, "problems": problems})
+        _print_check(app, config.path, n, problems)
         if problems:
             # Exit 8 as without --json; the problems are in the document, not repeated.
             raise ConfigError(f"{config.path}: {len(problems)} problem"
@@ -113,6 +118,26 @@ def check(app: App, as_json: bool = False) -> None:
         return
     config.check()  # ConfigError (exit 8) listing every problem in the file
     app.out.write(f"{config.path}: ok, {n} profile{'s' if n != 1 else ''}\n")
+
+
+def _print_check(app: App, path: Any, profiles: int, problems: list[str]) -> None:
+    from .document import print_document  # only for --json (start-up)
+
+    print_document(app, {"path": str(path), "valid": not problems, "profiles": profiles,
+                         "problems": problems})
+
+
+def _expression_problem(expr: str) -> str | None:
+    """paginate.next compiled as a call would compile it: config check reports a bad one
+    (exit 8) instead of the first paginated call (exit 2)."""
+    # jmespath, through the filters, only for config check (start-up)
+    from ..output.filters import compile_expr
+
+    try:
+        compile_expr(expr, "invalid JMESPath")
+    except UsageError as e:
+        return e.message
+    return None
 
 
 def path(app: App, as_json: bool = False) -> None:
