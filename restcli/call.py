@@ -18,7 +18,7 @@ from .http import is_url
 from .output import OutputOptions, inert, print_response_head, render
 from .output.wire import print_request
 from .record import Factory, record
-from .settings import decide
+from .settings import decide, setting_name
 
 if TYPE_CHECKING:
     from .app import App
@@ -179,7 +179,11 @@ def call(app: App, method: str, api: str, path: str, items: list[str], opts: Cal
             return send_pages(app, client, the_plan, opts, _render_response)
         return _send_and_render(app, client, the_plan, opts, counts)
     except Exception as e:
-        raise errors.translate(e) from None
+        # What the client has not already worded broke while a body was read.
+        raise errors.translate(
+            e, timeout=the_plan.send.timeout, url=the_plan.spec.url, body=True,
+            setting=setting_name(the_plan.profile, "timeout", "--timeout"),
+        ) from None
     finally:
         client.close()
         body = the_plan.spec.body

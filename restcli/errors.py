@@ -119,13 +119,16 @@ def exit_code_for_status(status: int) -> int:
 
 
 def translate(
-    exc: BaseException, timeout: float | None = None, proxy: tuple[str, str] | None = None
+    exc: BaseException, timeout: float | None = None, proxy: tuple[str, str] | None = None,
+    setting: str = "--timeout", url: str | None = None, body: bool = False,
 ) -> BaseException:
     """Turn a transport exception from requests into a RestcliError, in one plain sentence.
 
-    `timeout` is the --timeout in force; `proxy` the (host:port, setting) the call went
-    through. requests is looked up rather than imported: an exception from it cannot
-    exist unless it is already loaded.
+    `timeout` is the timeout in force and `setting` where it was set (--timeout, or the
+    profile's or [defaults]' key); `proxy` the (host:port, setting) the call went through;
+    `url` names the host when the exception does not; `body`: it broke while the body was
+    read, after the head had arrived. requests is looked up rather than imported: an
+    exception from it cannot exist unless it is already loaded.
     """
     if isinstance(exc, RestcliError):
         return exc
@@ -137,8 +140,13 @@ def translate(
         return exc
     ex = requests.exceptions
     detail = _innermost(exc)
-    host = _host_of(exc)
-    within = f" within {timeout:g} s (--timeout)" if timeout else ""
+    host = _host_of(exc, url)
+    within = f" within {timeout:g} s ({setting})" if timeout else ""
+    if body and _timed_out(exc, detail):
+        return TimeoutFailure(
+            f"the response from {host} stalled: no data{within.replace(' within', ' for')}",
+            hint=f"raise {setting}, or save a slow download with -o FILE",
+        )
     if isinstance(exc, ex.ProxyError) and proxy:
         return ConnectionFailure(
             f"cannot reach proxy {proxy[0]} ({proxy[1]}): {_reason(exc, detail)}",
@@ -159,7 +167,7 @@ def translate(
     if isinstance(exc, ex.ChunkedEncodingError):
         return ConnectionFailure(f"connection to {host} broke while reading the response: {detail}")
     if isinstance(exc, ex.ConnectionError):
-        if "Read timed out" in detail or "timed out" in detail:
+        if _timed_out(exc, detail):
             return TimeoutFailure(f"no response from {host}{within}", hint="raise --timeout")
         return ConnectionFailure(f"cannot connect to {host}: {_reason(exc, detail)}")
     if isinstance(exc, (ex.InvalidURL, ex.MissingSchema, ex.InvalidSchema, ex.InvalidHeader)):
@@ -167,8 +175,13 @@ def translate(
     return ConnectionFailure(f"request to {host} failed: {detail}")
 
 
-def _host_of(exc: BaseException) -> str:
-    url = getattr(getattr(exc, "request", None), "url", None)
+def _timed_out(exc: BaseException, detail: str) -> bool:
+    requests = sys.modules["requests"]
+    return isinstance(exc, requests.exceptions.Timeout) or "timed out" in detail
+
+
+def _host_of(exc: BaseException, fallback: str | None = None) -> str:
+    url = getattr(getattr(exc, "request", None), "url", None) or fallback
     if not url:
         return "the server"
     # urllib.parse only once a transport error is being reported (start-up of --help)

@@ -52,3 +52,14 @@ def decide(
         values={**profile.values, **given},
         sources={**profile.sources, **{k: COMMAND_LINE for k in given}},
     )
+
+
+def setting_name(profile: Any, key: str, flag: str) -> str:
+    """Where a decided value came from, as a message names it: the option, the profile's
+    key or [defaults]' (a built-in default is changed with the option)."""
+    source = profile.sources.get(key)
+    if source == "profile":
+        return f"profile {profile.name}'s {key}"
+    if source == "defaults":
+        return f"[defaults] {key}"
+    return flag
