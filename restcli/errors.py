@@ -37,7 +37,7 @@ EXIT_CODES = (
     ("7", "connection, proxy or TLS failure, or --max-time reached"),
     ("8", "config error"),
     ("9", "credentials could not be obtained"),
-    ("10", "-e/--exit-status and the filter selected nothing"),
+    ("10", "-e/--exit-status and the filter (or body) selected nothing"),
     ("11", "restcli run: a runtime error"),
     ("12", "restcli run: an assert failed"),
     ("130", "interrupted (SIGTERM 143, SIGHUP 129)"),

@@ -69,7 +69,7 @@ OPTIONS = (
     Opt("write_out", ("-w", "--write-out"), str,
         "After the transfer print FORMAT: %{http_code} %{method} %{url_effective} %{time_total} "
         "%{size_download} %{content_type} %{num_redirects} %{num_retries} %header{NAME} %{json}; "
-        "%{stderr} sends what follows to stderr; \\n and \\t work.", OUTPUT, "FORMAT"),
+        "%{stderr} sends what follows to stderr, %{stdout} back to stdout; \\n and \\t work.", OUTPUT, "FORMAT"),
     Opt("include", ("-i", "--include"), bool, "Status line and headers, then the body, on stdout.",
         OUTPUT),
     Opt("silent", ("-s", "--silent"), bool, "No progress bar, retry notes or warnings.", OUTPUT),
@@ -81,7 +81,7 @@ OPTIONS = (
     Opt("paginate_param", ("--paginate-param",), str,
         "Query parameter that sends the token [default: the --paginate-next name].", OUTPUT,
         "NAME"),
-    Opt("max_pages", ("--max-pages",), int, "Pages at most with --paginate [default: 1000].",
+    Opt("max_pages", ("--max-pages",), int, "Pages at most with --paginate (reaching the default is an error) [default: 1000].",
         OUTPUT, "N"),
     Opt("slurp", ("--slurp",), bool, "With --paginate: one JSON array of the pages.", OUTPUT),
     Opt("timeout", ("--timeout",), float, "Connect and read timeout.", CONNECTION, "SECONDS",
