@@ -35,6 +35,7 @@ class RequestSpec:
     # A new body for each attempt (retries and redirects send it again); None: no body.
     body_factory: Callable[[], object] | None = None
     cookies: list[tuple[str, str]] = Factory(list)
+    basic_auth: tuple[str, str] | None = None  # [BasicAuth]'s user and password
 
     def has_header(self, name: str) -> bool:
         return any(k.lower() == name.lower() for k, _ in self.headers)
@@ -42,7 +43,11 @@ class RequestSpec:
 
 def build_request(req: Request, variables: Mapping[str, object], root: Path) -> RequestSpec:
     url = render(req.url, variables).strip()
-    if urlsplit(url).scheme not in ("http", "https"):
+    try:
+        scheme = urlsplit(url).scheme
+    except ValueError as e:  # `http://[::1`: a bracket left open
+        raise runtime_error(f"invalid URL {url!r}: {e}", req.url.pos) from None
+    if scheme not in ("http", "https"):
         raise runtime_error(f"invalid URL {url!r}: expecting http:// or https://", req.url.pos)
     if req.query:
         pairs = "&".join(_encode(kv, variables) for kv in req.query)
@@ -56,6 +61,7 @@ def build_request(req: Request, variables: Mapping[str, object], root: Path) -> 
         password = render(req.basic_auth.value, variables).strip()
         token = base64.b64encode(f"{user}:{password}".encode()).decode()
         spec.headers.append(("Authorization", f"Basic {token}"))
+        spec.basic_auth = (user, password)
     _set_body(spec, req, variables, root)
     return spec
 

@@ -9,14 +9,15 @@ import json
 import re
 from collections.abc import Mapping
 from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 
-from restcli.runner import jsonpath
-from restcli.runner.nodes import Filter, Regex, Template
+from restcli.runner import dates, jsonpath
+from restcli.runner.nodes import Expr, Filter, Regex, Template
 from restcli.runner.queries import compile_regex, regex_search
+from restcli.runner.response import MAX_JSON_BYTES, check_json_size
+from restcli.runner.templates import evaluate as eval_expr
 from restcli.runner.templates import render
-from restcli.runner.values import NOTHING, to_text, type_name
+from restcli.runner.values import NOTHING, is_integer, to_text, type_name
 
 
 class FilterError(Exception):
@@ -32,14 +33,26 @@ def apply_all(filters, value: object, variables: Mapping[str, object]) -> object
 
 
 def apply(f: Filter, value: object, variables: Mapping[str, object]) -> object:
-    args = [render(a, variables) if isinstance(a, Template) else a for a in f.args]
+    args = [_argument(a, f, variables) for a in f.args]
     fn = _FILTERS[f.name]
     try:
         return fn(value, *args, variables=variables) if f.name in _WITH_VARS else fn(value, *args)
     except FilterError:
         raise
-    except (ValueError, TypeError, IndexError, binascii.Error, re.error, OverflowError) as e:
+    except (ValueError, TypeError, IndexError, LookupError, binascii.Error, OverflowError) as e:
         raise FilterError(f"filter {f.name} failed on {type_name(value)}: {e}") from None
+
+
+def _argument(arg: object, f: Filter, variables: Mapping[str, object]) -> object:
+    if isinstance(arg, Template):
+        return render(arg, variables)
+    if isinstance(arg, Expr):  # `nth {{index}}`: an integer variable (nth.rs)
+        value = eval_expr(arg, variables)
+        if not is_integer(value):
+            raise FilterError(f"filter {f.name}: {{{{{arg.name}}}}} is {type_name(value)}, "
+                              "expecting an integer")
+        return value
+    return arg
 
 
 def _need(value: object, *kinds: type, name: str) -> None:
@@ -48,7 +61,7 @@ def _need(value: object, *kinds: type, name: str) -> None:
 
 
 def _count(value):
-    _need(value, list, dict, bytes, str, name="count")
+    _need(value, list, bytes, name="count")  # count.rs: a list or bytes, not a string
     return len(value)
 
 
@@ -77,13 +90,13 @@ def _regex(value, pattern, variables):
 def _replace(value, old, new, variables):
     _need(value, str, name="replace")
     if isinstance(old, Regex):
-        return compile_regex(old, variables).sub(lambda _m: new, value)
+        return compile_regex(old, variables).replace_all(value, new)
     return value.replace(old, new)
 
 
 def _replace_regex(value, pattern, new, variables):
     _need(value, str, name="replaceRegex")
-    return compile_regex(pattern, variables).sub(lambda _m: new, value)
+    return compile_regex(pattern, variables).replace_all(value, new)
 
 
 def _split(value, sep: str):
@@ -119,9 +132,17 @@ def _b64decode(value, altchars=None):
 
 
 def _jsonpath(value, path: str):
+    try:
+        query = jsonpath.compile_path(path)
+    except ValueError as e:  # a path from a variable, known only now
+        raise FilterError(f"filter jsonpath: invalid JSONPath {path!r}: {e}") from None
     if isinstance(value, (bytes, str)):
+        size = len(value)
+        if isinstance(value, str) and size * 4 > MAX_JSON_BYTES:  # 1 to 4 bytes a character
+            size = len(value.encode("utf-8", "surrogatepass"))
+        check_json_size(size, "the value given to filter jsonpath")
         value = json.loads(value)
-    return jsonpath.evaluate(path, value)
+    return jsonpath.select(query, value)
 
 
 def _url_query_param(value, name: str):
@@ -130,41 +151,21 @@ def _url_query_param(value, name: str):
     return found[0] if found else NOTHING
 
 
-# Dates: Hurl's formats are chrono's; the common specifiers are strftime's, plus these.
-def _strftime_format(fmt: str) -> str:
-    return fmt.replace("%.f", ".%f").replace("%3f", "%f").replace("%6f", "%f")
-
-
+# Dates (filters.md): toDate takes a string, the others a date; formats are chrono's.
 def _to_date(value, fmt: str):
     _need(value, str, name="toDate")
-    if fmt == "%+":
-        parsed = datetime.fromisoformat(value)
-    else:
-        parsed = datetime.strptime(value, _strftime_format(fmt))
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    return dates.to_date(value, fmt)
 
 
-def _as_date(value, name: str) -> datetime:
-    if isinstance(value, datetime):
-        return value
-    if isinstance(value, str):
-        try:
-            return parsedate_to_datetime(value)  # Set-Cookie Expires, Date headers
-        except (TypeError, ValueError):
-            pass
-    raise FilterError(f"filter {name} does not apply to {type_name(value)}")
-
-
-def _format(value, fmt: str):
-    date = _as_date(value, "format")
-    if fmt == "%+":
-        return date.isoformat()
-    return date.strftime(_strftime_format(fmt))
+def _format(value, fmt: str, name: str = "dateFormat"):
+    _need(value, datetime, name=name)
+    return dates.format_date(value, fmt)
 
 
 def _days(value, future: bool, name: str):
     """Whole days between now and the date, truncated toward zero (chrono's num_days)."""
-    delta = _as_date(value, name) - datetime.now(UTC)
+    _need(value, datetime, name=name)
+    delta = value - datetime.now(UTC)
     days = int(delta.total_seconds() / 86400)
     return days if future else -days
 
@@ -197,7 +198,7 @@ _FILTERS = {
     "htmlEscape": lambda v: html.escape(_str(v, "htmlEscape"), quote=False),
     "htmlUnescape": lambda v: html.unescape(_str(v, "htmlUnescape")),
     "jsonpath": _jsonpath,
-    "format": _format,
+    "format": lambda v, fmt: _format(v, fmt, "format"),
     "dateFormat": _format,
     "toDate": _to_date,
     "daysAfterNow": lambda v: _days(v, True, "daysAfterNow"),

@@ -25,7 +25,11 @@ def compile_path(path: str):
 
 
 def evaluate(path: str, document: object) -> object:
-    query = compile_path(path)
+    return select(compile_path(path), document)
+
+
+def select(query, document: object) -> object:
+    """A compiled path's value in a parsed document: one value (or NOTHING), or a list."""
     values = [node.value for node in query.finditer(document)]
     if query.singular_query():
         return values[0] if values else NOTHING

@@ -36,7 +36,7 @@ HURL_ONLY = frozenset({
     "http1.0", "http1.1", "http2", "http3", "ipv4", "ipv6", "location-trusted", "netrc",
     "netrc-file", "netrc-optional", "path-as-is", "proxy", "resolve", "unix-socket", "user",
     "very-verbose", "limit-rate", "pinnedpubkey", "connect-to", "header", "ntlm", "negotiate",
-    "digest",
+    "digest", "verbosity",
 })
 
 # Bounds that keep every wait finite (restcli never waits without a deadline).

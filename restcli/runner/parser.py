@@ -51,7 +51,9 @@ RESPONSE_SECTIONS = ("Captures", "Asserts")
 QUERIES_NO_ARG = ("status", "version", "url", "body", "bytes", "duration", "sha256", "md5")
 QUERIES_QUOTED = ("header", "cookie", "jsonpath", "variable", "certificate")
 CERTIFICATE_FIELDS = ("Subject", "Issuer", "Start-Date", "Expire-Date", "Serial-Number")
-QUERIES_UNSUPPORTED = ("xpath", "redirects", "ip")
+# `rawbytes` is the body before its Content-Encoding is undone: restcli's transport
+# only keeps the decoded body.
+QUERIES_UNSUPPORTED = ("xpath", "redirects", "ip", "rawbytes")
 
 # Filter name -> kinds of its arguments.
 FILTERS: dict[str, tuple[str, ...]] = {
@@ -65,7 +67,9 @@ FILTERS: dict[str, tuple[str, ...]] = {
     "last": (), "format": ("str",), "dateFormat": ("str",), "toDate": ("str",),
     "daysAfterNow": (), "daysBeforeNow": (),
 }
-FILTERS_UNSUPPORTED = ("xpath", "location")
+# charsetDecode takes WHATWG encoding labels (encoding_rs), which Python's codecs do not
+# all share.
+FILTERS_UNSUPPORTED = ("xpath", "location", "charsetDecode")
 
 _PREDICATE_ALIASES = {
     "equals": "==", "notEquals": "!=", "greaterThan": ">", "greaterThanOrEquals": ">=",
@@ -77,7 +81,7 @@ PREDICATES_WITH_VALUE = (
 )
 PREDICATES_NO_VALUE = (
     "exists", "isBoolean", "isCollection", "isEmpty", "isFloat", "isInteger", "isNumber",
-    "isString", "isIsoDate", "isDate", "isList", "isObject",
+    "isString", "isIsoDate", "isDate", "isList", "isObject", "isUuid", "isIpv4", "isIpv6",
 )
 
 
@@ -408,6 +412,8 @@ class _Parser:
         cur.require_sp(name)
         start = cur.i
         if kind == "int":
+            if cur.at("{{"):
+                return cur.read_expr()  # an integer variable, checked at run time
             m = re.compile(r"-?\d+").match(cur.text, cur.i)
             if not m:
                 raise cur.error(f"{name} expects an integer")
@@ -430,7 +436,7 @@ class _Parser:
             negated = True
             cur.i += 3
             cur.skip_sp()
-        m = re.compile(r"==|!=|>=|<=|>|<|[A-Za-z]+").match(cur.text, cur.i)
+        m = re.compile(r"==|!=|>=|<=|>|<|[A-Za-z][A-Za-z0-9]*").match(cur.text, cur.i)
         word = m.group(0) if m else ""
         func = _PREDICATE_ALIASES.get(word, word)
         if func not in PREDICATES_WITH_VALUE + PREDICATES_NO_VALUE:

@@ -5,11 +5,16 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Mapping
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 
 from restcli.runner import jsonpath
-from restcli.runner.errors import ASSERT, HurlError
+from restcli.runner.dates import DateError, to_date
+from restcli.runner.errors import ASSERT, HurlError, runtime_error
 from restcli.runner.nodes import Query, Regex, Template
-from restcli.runner.response import Call
+from restcli.runner.patterns import Pattern, RegexError
+from restcli.runner.patterns import compile_regex as compile_pattern
+from restcli.runner.response import BodyError, Call
 from restcli.runner.templates import render
 from restcli.runner.values import NOTHING, Flag
 
@@ -45,33 +50,54 @@ def evaluate(query: Query, call: Call, variables: Mapping[str, object]) -> objec
     if kind == "certificate":
         return (call.certificate or {}).get(arg, NOTHING)
     if kind == "jsonpath":
-        try:
-            document = call.json()
-        except ValueError:
-            raise HurlError(ASSERT, "the response body is not valid JSON", query.pos) from None
-        return jsonpath.evaluate(arg, document)
+        return _jsonpath(call, query, arg)
     raise AssertionError(kind)
+
+
+def _jsonpath(call: Call, query: Query, path: str) -> object:
+    try:
+        compiled = jsonpath.compile_path(path)
+    except ValueError as e:  # a path from a variable, known only now
+        raise runtime_error(f"invalid JSONPath {path!r}: {e}", query.arg.pos) from None
+    try:
+        document = call.json()
+    except BodyError as e:
+        raise runtime_error(str(e), query.pos) from None
+    except ValueError:
+        raise HurlError(ASSERT, "the response body is not valid JSON", query.pos) from None
+    return jsonpath.select(compiled, document)
 
 
 def _text(call: Call, query: Query) -> str:
     try:
         return call.text()
-    except UnicodeDecodeError:
-        raise HurlError(ASSERT, f"the response body is not {call.charset} text",
-                        query.pos) from None
+    except BodyError as e:
+        raise runtime_error(str(e), query.pos) from None
 
 
-def compile_regex(arg: Regex | Template, variables: Mapping[str, object]) -> re.Pattern:
+def compile_regex(arg: Regex | Template, variables: Mapping[str, object]) -> Pattern:
+    """The pattern of a `/regex/` or quoted argument, rendered; an invalid one is an error
+    at its position (one from a variable is only known now)."""
     tpl = arg.pattern if isinstance(arg, Regex) else arg
-    return re.compile(render(tpl, variables))
+    source = render(tpl, variables)
+    try:
+        return compile_pattern(source)
+    except RegexError as e:
+        raise runtime_error(f"invalid regex {source!r}: {e}", tpl.pos) from None
 
 
 def regex_search(arg, text: str, variables: Mapping[str, object]) -> object:
-    """The first capture group of the first match (the whole match without a group)."""
+    """The first capture group of the first match, as Hurl: nothing when the pattern has
+    no group (filters.md: "Pattern must have at least one capture group") or the group
+    took no part in the match."""
     m = compile_regex(arg, variables).search(text)
     if not m:
         return NOTHING
-    return m.group(1) if m.re.groups else m.group(0)
+    try:
+        found = m.group(1)
+    except IndexError:
+        return NOTHING
+    return NOTHING if found is None else found
 
 
 _COOKIE_ATTRS = {"value", "expires", "max-age", "domain", "path", "secure", "httponly",
@@ -113,7 +139,24 @@ def _cookie_attr(value: str, attrs: dict[str, object], attr: str) -> object:
     found = attrs.get(low, NOTHING)
     if low == "max-age" and isinstance(found, str) and re.fullmatch(r"-?\d+", found):
         return int(found)
+    if low == "expires" and isinstance(found, str):
+        return _expires(found)
     return found
+
+
+def _expires(text: str) -> datetime:
+    """`Expires` is a date, as Hurl's query.rs reads it: RFC 2822 (`Wed, 13 Jan 2021
+    22:23:01 GMT`) or the dashed form `Wed, 13-Jan-2021 22:23:01 GMT`."""
+    try:
+        found = parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        pass
+    else:  # a zone of -0000 leaves it naive: that is UTC too
+        return (found if found.tzinfo else found.replace(tzinfo=UTC)).astimezone(UTC)
+    try:
+        return to_date(text, "%a, %d-%b-%Y %H:%M:%S%.f GMT")
+    except DateError:
+        raise HurlError(ASSERT, f"cannot read the cookie's Expires date {text!r}") from None
 
 
 __all__ = ["compile_regex", "evaluate", "regex_search"]

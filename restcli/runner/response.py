@@ -8,6 +8,15 @@ import re
 from restcli.record import Factory, record
 from restcli.runner.values import NOTHING
 
+# A JSON document costs many times its size once parsed (a 60 MB `[[],[],...]` took
+# 1.6 GB): JSONPath queries parse at most this much of a body.
+MAX_JSON_BYTES = 16 * 1024 * 1024
+
+
+class BodyError(ValueError):
+    """The body cannot be read as asked: an unknown charset, bytes that are not text in
+    it, or a body too large to parse as JSON. The message says which."""
+
 
 @record
 class Call:
@@ -33,13 +42,25 @@ class Call:
         return m.group(1) if m else "utf-8"
 
     def text(self) -> str:
+        """The body decoded with its charset (UTF-8 without one), as Hurl decodes it."""
+        charset = self.charset
         try:
-            return self.body.decode(self.charset)
+            return self.body.decode(charset)
         except LookupError:
-            return self.body.decode("utf-8")
+            raise BodyError(f"the response charset {charset!r} is not a known encoding") from None
+        except UnicodeDecodeError as e:
+            raise BodyError(f"the response body is not {charset} text (byte {e.start})") from None
 
     def json(self) -> object:
-        """The body as JSON, parsed once; ValueError if it is not JSON."""
+        """The body as JSON, parsed once; BodyError past the size limit or for a body that
+        is not text, another ValueError if it is not JSON."""
         if self._json is NOTHING:
+            check_json_size(len(self.body), "the response body")
             self._json = json.loads(self.text())
         return self._json
+
+
+def check_json_size(size: int, what: str) -> None:
+    if size > MAX_JSON_BYTES:
+        raise BodyError(f"{what} is larger than {MAX_JSON_BYTES // (1024 * 1024)} MiB, the "
+                        "most restcli parses as JSON")

@@ -14,6 +14,7 @@ import re
 
 from restcli.runner.errors import HurlError, parse_error
 from restcli.runner.nodes import Expr, JsonExpr, Pos, Regex, Template
+from restcli.runner.patterns import RegexError, compile_regex
 
 _SIMPLE_ESCAPES = {
     "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t",
@@ -303,10 +304,11 @@ class Cursor:
 
 
 def check_regex(pattern: str, pos: Pos) -> None:
+    """A literal pattern is compiled now, by the engine that runs it (Rust's syntax)."""
     try:
-        re.compile(pattern)
-    except re.error as e:
-        raise parse_error(f"invalid regex: {e.msg}", pos) from None
+        compile_regex(pattern)
+    except RegexError as e:
+        raise parse_error(f"invalid regex: {e}", pos) from None
 
 
 class _JsonReader:

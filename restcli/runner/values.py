@@ -129,6 +129,10 @@ def is_number(value: object) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
+def is_integer(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
 def equal(actual: object, expected: object) -> bool:
     """Equality without coercion between kinds: "1" is not 1, true is not 1, 1 is 1.0."""
     if is_number(actual) and is_number(expected):

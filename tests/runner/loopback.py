@@ -118,6 +118,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
     def r_status(self, q) -> None:
         self._reply(int(q.get("code", "200")), b"{}")
 
+    def r_raw(self, q) -> None:
+        """Exactly the `body` asked for, with the `type` asked for (JSON by default)."""
+        self._reply(200, q.get("body", "").encode("utf-8"), q.get("type", "application/json"))
+
 
 class _Quiet(http.server.ThreadingHTTPServer):
     def handle_error(self, request, client_address) -> None:

@@ -261,3 +261,26 @@ def test_entries_are_numbered_for_from_and_to_entry():
     entries = parse("GET https://a\n\nPOST https://b\nHTTP 201\n\nDELETE https://c\n", "n.hurl")
     assert [(e.index, e.request.method, e.request.pos.line) for e in entries.entries] == [
         (1, "GET", 1), (2, "POST", 3), (3, "DELETE", 6)]
+
+
+@pytest.mark.parametrize(("text", "line", "col", "what"), [
+    ("GET https://x\nHTTP 200\n[Asserts]\nrawbytes count > 0\n", 4, 1, "the rawbytes query"),
+    ("GET https://x\nHTTP 200\n[Asserts]\nbytes charsetDecode \"utf-8\" == \"a\"\n", 4, 7,
+     "the charsetDecode filter"),
+    ("GET https://x\n[Options]\nverbosity: verbose\n", 3, 1, "option verbosity"),
+])
+def test_hurl_names_restcli_does_not_run_are_refused_by_name(text, line, col, what):
+    """Every query, filter, predicate and option in Hurl's grammar is run or refused."""
+    with pytest.raises(HurlError) as e:
+        parse(text, "a.hurl")
+    assert (e.value.pos.line, e.value.pos.col) == (line, col)
+    assert str(e.value) == f"{what} is not supported by restcli"
+
+
+def test_newer_predicates_and_nth_placeholder_parse():
+    entry = one("GET https://x\nHTTP 200\n[Asserts]\nbody isUuid\nbody not isIpv4\n"
+                "body isIpv6\njsonpath \"$.a\" nth {{i}} exists\n")
+    funcs = [a.predicate.func for a in entry.response.asserts]
+    assert funcs == ["isUuid", "isIpv4", "isIpv6", "exists"]
+    nth = entry.response.asserts[3].filters[0]
+    assert nth.name == "nth" and nth.args[0].name == "i"
