@@ -10,15 +10,17 @@ from pathlib import Path
 from typing import TextIO
 
 from restcli.deadline import watched_adapter
+from restcli.errors import UsageError
 from restcli.runner import report
 from restcli.runner.codes import EXIT_ASSERT, EXIT_OK, EXIT_PARSE, EXIT_RUNTIME
-from restcli.runner.errors import HurlError, runtime_error
+from restcli.runner.errors import HurlError
 from restcli.runner.execute import FileRunner, RunContext, RunOptions
 from restcli.runner.parser import parse
 from restcli.runner.redact import Redactor
 from restcli.runner.results import FileResult
 from restcli.runner.send import WATCH, Transport
 from restcli.runner.values import typed_value
+from restcli.secrets import NotRegular, TooLarge, read_regular
 
 __all__ = ["Redactor", "RunOptions", "Transport", "exit_code", "run_files", "typed_value"]
 
@@ -47,6 +49,7 @@ def run_files(
     """
     if out is None or err is None:
         raise TypeError("run_files needs the out and err streams")
+    sources = read_sources(paths)  # a file that cannot be read: nothing runs at all
     options = options or RunOptions()
     # A caller's redactor lets it add secrets it resolves while files run (profiles' auth).
     redactor = redactor if redactor is not None else Redactor()
@@ -64,7 +67,7 @@ def run_files(
     )
     start = time.monotonic()
     try:
-        results = _run_all(paths, ctx, jobs, out, err, lock)
+        results = _run_all(sources, ctx, jobs, out, err, lock)
     finally:
         ctx.adapter.close()
     duration_ms = int((time.monotonic() - start) * 1000)
@@ -84,41 +87,50 @@ def run_files(
     return code
 
 
-def _run_all(paths, ctx: RunContext, jobs: int, out, err, lock) -> list[FileResult]:
-    def one(path: str) -> FileResult:
-        result = run_one(path, ctx)
+def _run_all(sources, ctx: RunContext, jobs: int, out, err, lock) -> list[FileResult]:
+    def one(source: tuple[str, bytes]) -> FileResult:
+        result = run_one(*source, ctx)
         _emit(result, ctx, out, err, lock)
         return result
 
-    jobs = max(1, min(jobs, MAX_JOBS, len(paths) or 1))
+    jobs = max(1, min(jobs, MAX_JOBS, len(sources) or 1))
     if jobs == 1:
-        return [one(p) for p in paths]
+        return [one(s) for s in sources]
     with ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="restcli-run") as pool:
-        return list(pool.map(one, paths))
+        return list(pool.map(one, sources))
 
 
-def run_one(path: str, ctx: RunContext) -> FileResult:
-    """Parse and run one file; a file that cannot be read or parsed is a failed result."""
+def run_one(path: str, data: bytes, ctx: RunContext) -> FileResult:
+    """Parse and run one file; a file that is not UTF-8 or not valid Hurl is a failed
+    result (a parse error), and the other files still run."""
     try:
-        source = read_source(path)
+        source = data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        error = HurlError("parse", f"{path} is not UTF-8 text (byte {e.start})")
+        return FileResult(path, errors=[error.located(path, "")])
+    try:
         hurl = parse(source, path)
     except HurlError as e:
         return FileResult(path, errors=[e.located(path, "")])
     return FileRunner(hurl, ctx).run()
 
 
-def read_source(path: str) -> str:
-    try:
-        with open(path, "rb") as f:
-            data = f.read(MAX_FILE_BYTES + 1)
-    except OSError as e:
-        raise runtime_error(f"cannot read {path}: {e.strerror or e}") from None
-    if len(data) > MAX_FILE_BYTES:
-        raise runtime_error(f"{path} is larger than {MAX_FILE_BYTES} bytes")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as e:
-        raise HurlError("parse", f"{path} is not UTF-8 text (byte {e.start})") from None
+def read_sources(paths: Sequence[str]) -> list[tuple[str, bytes]]:
+    """Every file's bytes, read before any runs: a missing, unreadable, oversized or not
+    regular file (a directory, a FIFO, a device: never waited on) is a usage error."""
+    sources = []
+    for path in paths:
+        try:
+            sources.append((path, read_regular(path, MAX_FILE_BYTES)))
+        except NotRegular:
+            raise UsageError(f"{path} is not a regular file (a Hurl file to run)") from None
+        except TooLarge:
+            raise UsageError(f"{path} is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB, "
+                             "the limit for a Hurl file") from None
+        except (OSError, ValueError) as e:
+            reason = getattr(e, "strerror", None) or str(e)
+            raise UsageError(f"cannot read {path}: {reason}") from None
+    return sources
 
 
 def _emit(result: FileResult, ctx: RunContext, out, err, lock) -> None:

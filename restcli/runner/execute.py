@@ -7,6 +7,7 @@ connection pool is an adapter shared by every file of the run. Each request asks
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -15,6 +16,7 @@ import requests
 
 from restcli import __version__
 from restcli.errors import OutputError, UsageError
+from restcli.output import display_header
 from restcli.output.download import check as check_output
 from restcli.output.download import write as write_output
 from restcli.record import Factory, record
@@ -93,9 +95,28 @@ class RunContext:
     write_output: Callable[[bytes], None] | None = None
 
 
-def new_session(adapter: requests.adapters.HTTPAdapter) -> requests.Session:
+# A header line of -v (`> Name: value`, `< Name: value`), to mask credential values.
+_VERBOSE_HEADER = re.compile(r"([<>] )([!#$%&'*+.^_`|~0-9A-Za-z-]+): (.*)", re.DOTALL)
+
+
+class CountingSession(requests.Session):
+    """Counts every request it sends (each retry and redirect hop: the run's request
+    count), and leaves redirects alone: the sender follows them itself, while requests
+    would parse a malformed Location (`http://[::1`) for nothing and raise on it."""
+
+    sent = 0
+
+    def send(self, request, **kwargs):
+        self.sent += 1
+        return super().send(request, **kwargs)
+
+    def get_redirect_target(self, resp):
+        return None
+
+
+def new_session(adapter: requests.adapters.HTTPAdapter) -> CountingSession:
     """A session of Hurl's manners: no proxies or .netrc from the environment, one pool."""
-    session = requests.Session()
+    session = CountingSession()
     session.trust_env = False
     session.headers.clear()
     session.headers.update({"User-Agent": f"restcli/{__version__}", "Accept": "*/*"})
@@ -145,52 +166,70 @@ class FileRunner:
             return EntryResult(entry.index, entry.request.pos, errors=[e])
         if settings.skip:
             return EntryResult(entry.index, entry.request.pos, skipped=True)
-        calls = []
+        calls, requests_sent = [], 0
         for _ in range(settings.repeat):
             result = self.with_retries(entry, settings)
             calls.extend(result.calls)
+            requests_sent += result.requests
             self.variables.update(result.captures)
             if result.errors:
                 break
-        result.calls = calls
+        result.calls, result.requests = calls, requests_sent
         result.duration_ms = int((time.monotonic() - start) * 1000)
         return result
 
     def with_retries(self, entry: Entry, settings: EntrySettings) -> EntryResult:
+        """The entry tried up to 1 + retry times; every attempt's requests are counted."""
         retry = int(settings.get("retry"))
         delay = float(settings.get("delay"))
         if delay:
             time.sleep(delay)
+        calls, requests_sent = [], 0
         for attempt in range(retry + 1):
-            try:
-                result = self.attempt(entry, settings)
-            except RecursionError:
-                # A response nested thousands deep (a JSONPath, an implicit body assert).
-                error = runtime_error("the response body is nested too deeply to check",
-                                      entry.request.pos)
-                result = EntryResult(entry.index, entry.request.pos, errors=[error])
+            result = self.attempt(entry, settings)
+            calls.extend(result.calls)
+            requests_sent += result.requests
             result.attempts = attempt + 1
             if result.ok or attempt == retry:
+                result.calls, result.requests = calls, requests_sent
                 return result
             time.sleep(float(settings.get("retry_interval")))
         raise AssertionError("unreachable")
 
     def attempt(self, entry: Entry, settings: EntrySettings) -> EntryResult:
+        """One try of the entry. Whatever goes wrong is this entry's error, never the
+        run's: the other entries and files keep their results and reports."""
         result = EntryResult(entry.index, entry.request.pos)
         local = dict(self.variables)
+        sent_before = self.session.sent
         try:
-            spec = build_request(entry.request, local, self.root)
-            auth = self.sigv4_for(settings.aws_sigv4, entry) if settings.aws_sigv4 else None
-            self.sender.log = self._log if settings.get("verbose") else None
-            call = self.sender.send(spec, self.send_settings(settings, spec.url), auth)
-            result.calls.append(call)
-            if entry.response is not None:
-                self.checker.check(entry.response, call, local, result)
-            if settings.output:
-                self.write_output(settings.output, call.body, entry)
+            self.exchange(entry, settings, local, result)
         except HurlError as e:
             result.errors.append(e)
+        except RecursionError:
+            # A response nested thousands deep (a JSONPath, a filter's JSON).
+            result.errors.append(runtime_error("the response body is nested too deeply to "
+                                               "check", entry.request.pos))
+        except Exception as e:  # a defect: named, and kept to this entry
+            result.errors.append(runtime_error(
+                f"restcli could not run this entry: {type(e).__name__}: {e}", entry.request.pos))
+        finally:
+            result.requests = self.session.sent - sent_before
         return result
+
+    def exchange(self, entry: Entry, settings: EntrySettings, local: dict,
+                 result: EntryResult) -> None:
+        spec = build_request(entry.request, local, self.root)
+        if spec.basic_auth is not None:
+            self.ctx.redactor.add_basic_auth(*spec.basic_auth)
+        auth = self.sigv4_for(settings.aws_sigv4, entry) if settings.aws_sigv4 else None
+        self.sender.log = self._log if settings.get("verbose") else None
+        call = self.sender.send(spec, self.send_settings(settings, spec.url), auth)
+        result.calls.append(call)
+        if entry.response is not None:
+            self.checker.check(entry.response, call, local, result)
+        if settings.output:
+            self.write_output(settings.output, call.body, entry)
 
     def settings(self, entry: Entry) -> EntrySettings:
         """The entry's options over the run's; `variable` options first, as Hurl does."""
@@ -269,6 +308,11 @@ class FileRunner:
                                 entry.request.pos) from None
 
     def _log(self, line: str) -> None:
-        if self.ctx.log:
-            self.ctx.log(self.ctx.redactor(line))
+        """A -v line: credential headers masked as restcli's -v masks them, then secrets."""
+        if not self.ctx.log:
+            return
+        m = _VERBOSE_HEADER.fullmatch(line)
+        if m:
+            line = f"{m.group(1)}{m.group(2)}: {display_header(m.group(2), m.group(3))}"
+        self.ctx.log(self.ctx.redactor(line))
 

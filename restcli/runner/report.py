@@ -20,9 +20,8 @@ def render_errors(result: FileResult, redact: Redact) -> str:
 
 
 def progress_line(result: FileResult, redact: Redact) -> str:
-    calls = sum(len(e.calls) for e in result.entries)
     verdict = "Success" if result.success else "Failure"
-    return redact(f"{result.filename}: {verdict} ({calls} request(s) in "
+    return redact(f"{result.filename}: {verdict} ({result.requests} request(s) in "
                   f"{result.duration_ms} ms)")
 
 
@@ -31,7 +30,7 @@ def summary(results: Sequence[FileResult], duration_ms: int) -> str:
     passed = sum(1 for r in results if r.success)
     failed = files - passed
     entries = sum(len(r.executed) for r in results)
-    requests = sum(len(e.calls) for r in results for e in r.entries)
+    requests = sum(r.requests for r in results)
 
     def pct(n: int) -> str:
         return f"{100.0 * n / files:.1f}%" if files else "0.0%"
@@ -63,6 +62,9 @@ def junit_xml(results: Sequence[FileResult], redact: Redact, duration_ms: int = 
             "id": str(i), "name": redact(result.filename), "classname": "restcli.run",
             "time": f"{result.duration_ms / 1000:.3f}",
         })
+        properties = ET.SubElement(case, "properties")
+        ET.SubElement(properties, "property", {"name": "requests",
+                                               "value": str(result.requests)})
         if result.success:
             continue
         tag = "failure" if result.worst == "assert" else "error"
@@ -86,11 +88,13 @@ def _file_json(result: FileResult, redact: Redact) -> dict:
         "filename": result.filename,
         "success": result.success,
         "time": result.duration_ms,
+        "requests": result.requests,
         "entries": [{
             "index": e.index,
             "line": e.pos.line,
             "skipped": e.skipped,
             "attempts": e.attempts,
+            "requests": e.requests,
             "time": e.duration_ms,
             "calls": [{"method": c.method, "url": c.url, "status": c.status,
                        "time": c.duration_ms} for c in e.calls],

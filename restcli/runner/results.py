@@ -27,6 +27,7 @@ class EntryResult:
     captures: dict[str, object] = Factory(dict)
     skipped: bool = False
     attempts: int = 0
+    requests: int = 0  # every request sent: retries, repeats and redirect hops included
     duration_ms: int = 0
 
     @property
@@ -65,3 +66,7 @@ class FileResult:
     @property
     def executed(self) -> list[EntryResult]:
         return [e for e in self.entries if not e.skipped]
+
+    @property
+    def requests(self) -> int:
+        return sum(e.requests for e in self.entries)

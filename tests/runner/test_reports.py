@@ -59,3 +59,36 @@ def test_json_report_and_summary(run, tmp_path):
     assert "Executed entries:  1 (1 request(s))" in result.err
     assert "Succeeded files:   1 (100.0%)" in result.err
     assert "Failed files:      0 (0.0%)" in result.err
+
+
+def test_every_request_sent_is_counted(run, tmp_path):
+    """Hurl's report counts the calls of every try and every redirect hop: an entry that
+    passed on its third try made 3 requests, a redirect followed made 2, a request that
+    failed made 1."""
+    report, junit = tmp_path / "report.json", tmp_path / "junit.xml"
+    result = run("""
+        GET {base}/flaky?key=count3&fail=2
+        [Options]
+        retry: 2
+        retry-interval: 0
+        HTTP 200
+        [Asserts]
+        jsonpath "$.state" == "COMPLETED"
+
+        GET {base}/redirect?to=/echo
+        [Options]
+        location: true
+        HTTP 200
+        """, "GET http://127.0.0.1:9/\n", test=True, report_json=str(report),
+        report_junit=str(junit))
+    assert "Executed entries:  3 (6 request(s))" in result.err
+    assert "f0.hurl: Success (5 request(s) in" in result.err
+    assert "f1.hurl: Failure (1 request(s) in" in result.err
+    data = json.loads(report.read_text())
+    assert [e["requests"] for e in data[0]["entries"]] == [3, 2]
+    assert [e["attempts"] for e in data[0]["entries"]] == [3, 1]
+    assert len(data[0]["entries"][0]["calls"]) == 3  # every try's call is kept
+    assert (data[0]["requests"], data[1]["requests"]) == (5, 1)
+    cases = ET.parse(junit).getroot().findall(".//testcase")
+    assert [c.find("properties/property[@name='requests']").get("value") for c in cases] == [
+        "5", "1"]
