@@ -9,10 +9,13 @@ are never returned by the runner, and 10 is `-e`'s "the filter selected nothing"
 | code | meaning |
 | --- | --- |
 | 0 | every file ran and every assert held |
-| 2 | a file could not be parsed (or read): nothing of that file was sent |
+| 2 | a file could not be parsed: nothing of that file was sent (a file that cannot |
+|   | be read at all is a usage error before any file runs, also exit 2) |
 | 11 | a runtime error: connection, timeout, TLS, redirect limit, a failed capture, |
-|    | an undefined variable, a body over the size limit, an auth hook that raised |
-| 12 | an assert failed (and no file had a runtime or parse error) |
+|    | an undefined variable, a body over the size limit, an auth hook that raised, |
+|    | an error no check foresaw (kept to its entry) |
+| 12 | an assert failed, or an error while checking one (as Hurl counts it), and no |
+|    | file had a runtime or parse error |
 
 Precedence: 2, then 11, then 12 (Hurl's 2 parse / 3 runtime / 4 assert, moved past
 restcli's 3-10).

@@ -24,6 +24,7 @@ _ALIASES = {"T": "%H:%M:%S", "F": "%Y-%m-%d", "D": "%m/%d/%y", "R": "%H:%M", "h"
 SPECIFIERS = ("Y", "C", "y", "m", "b", "B", "d", "e", "a", "A", "j", "u", "w", "H", "k",
               "I", "l", "M", "S", "p", "P", "f", ".f", ".3f", ".6f", ".9f", "3f", "6f",
               "9f", "z", ":z", "Z", "s", "+", "n", "t", "%", *_ALIASES)
+_PRINT_ONLY = ("j", "u", "w")  # day of the year and of the week: printed, never read
 _TOKEN = re.compile(r"%([-_0]?)(\.[369]?f|[369]f|:z|.?)", re.DOTALL)
 
 _RFC3339 = re.compile(
@@ -180,7 +181,7 @@ class _Reader:
                 raise self.fail()
             f.update(Y=found.year, m=found.month, d=found.day, H=found.hour, M=found.minute,
                      S=found.second, nano=found.microsecond * 1000, offset=0)
-        elif spec == "j":
+        elif spec in _PRINT_ONLY:
             raise DateError(f"date format specifier %{spec} is not supported by restcli "
                             "for toDate")
         else:

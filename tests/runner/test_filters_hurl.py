@@ -89,6 +89,8 @@ def test_dates_module_matches_chronos_documented_examples():
     assert dates.to_date("2020-08-27T09:07:46.123456789+02:00", "%+").microsecond == 123456
     assert dates.to_date("12:30 PM 2020-01-02", "%I:%M %p %Y-%m-%d").hour == 12
     assert dates.to_date("1598519266", "%s") == datetime(2020, 8, 27, 9, 7, 46, tzinfo=UTC)
+    with pytest.raises(dates.DateError, match="%u is not supported by restcli for toDate"):
+        dates.to_date("3 2020-01-01", "%u %Y-%m-%d")
 
 
 def test_nth_takes_an_integer_placeholder(run):
