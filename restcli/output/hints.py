@@ -49,18 +49,18 @@ def for_response(resp: Any, credentials_sent: bool = True) -> tuple[str, str | N
     line = f"HTTP {resp.status_code} {resp.reason or ''}".rstrip()
     if extra:
         line += f" ({', '.join(extra)})"
-    message = _message(resp)
     hint = _BY_TYPE.get(etype)
+    if not credentials_sent and resp.status_code in (401, 403) and (
+            etype != "MissingAuthenticationTokenException"):
+        # (That one is about the path and stage first; its hint names the unsigned case.)
+        hint = NO_CREDENTIALS
+    message = _message(resp)
     if message:
         lowered = message.lower()
         if "signature expired" in lowered or "signature not yet current" in lowered:
             hint = "the request time is outside the allowed window: check this machine's clock"
         elif "security token included in the request is expired" in lowered:
             hint = "the credentials have expired: log in again (aws sso login, or restcli login)"
-    if not credentials_sent and resp.status_code in (401, 403) and (
-            etype != "MissingAuthenticationTokenException"):
-        # (That one is about the path and stage first; its hint names the unsigned case.)
-        hint = NO_CREDENTIALS
     return line, hint
 
 
