@@ -162,7 +162,9 @@ class Config:
         known = sorted(self.profiles)
         close = difflib.get_close_matches(name, known, n=1)
         hint = f"did you mean {close[0]!r}? " if close else ""
-        hint += "known profiles: " + (", ".join(known) if known else "(none)")
+        # Names come from the file: one that is not printable is shown escaped.
+        shown = [n if n.isprintable() else escaped(n) for n in known]
+        hint += "known profiles: " + (", ".join(shown) if shown else "(none)")
         raise ConfigError(f"unknown profile {name!r} in {self.path}", hint=hint)
 
     def for_url(self, url: str) -> Profile:

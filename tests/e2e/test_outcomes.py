@@ -141,6 +141,13 @@ def test_exit_8_unknown_profile_with_suggestion(cli, profiles):
     assert "open" in r.stderr and "custom" in r.stderr
 
 
+def test_profile_names_in_the_unknown_profile_hint_are_inert(cli, write_config):
+    cfg = write_config('[profiles."a\\u001b[2Kb"]\nendpoint = "http://127.0.0.1:9/x"\nauth = "none"\n')
+    r = cli("--config", cfg, "get", "nope", "/x")
+    assert r.code == 8
+    assert "\x1b" not in r.stderr and "a\\x1b[2Kb" in r.stderr
+
+
 def test_exit_9_missing_env_var(cli, profiles, monkeypatch):
     monkeypatch.delenv("ITEMS_KEY")
     r = cli("get", "keyed", "/x")
