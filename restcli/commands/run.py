@@ -20,12 +20,14 @@ from ..client import tls_verify, transport_options
 from ..errors import UsageError
 from ..runner.api import MAX_JOBS, Redactor, RunOptions, Transport, run_files, typed_value
 from ..runner.options import MAX_DURATION_S, MAX_REDIRS, MAX_RETRY
+from ..secrets import NotRegular, TooLarge, read_regular
 from ..settings import decide
 
 if TYPE_CHECKING:
     from ..app import App
 
 ENV_PREFIX = "RESTCLI_VARIABLE_"
+VARIABLES_FILE_LIMIT = 1 << 20  # name=value lines: a MiB is plenty
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
 _SIGV4 = re.compile(r"aws:amz:([a-z0-9-]+):([a-z0-9-]+)")
 
@@ -112,10 +114,16 @@ def variables(app: App, profiles: list[str], given: list[str], files: list[str])
 
 
 def _read_variables_file(path: str) -> dict:
+    # Through the regular-file reader: a FIFO or device given here is refused, not waited on.
     try:
-        with open(os.path.expanduser(path), encoding="utf-8") as f:
-            lines = f.read(1 << 20).splitlines()
-    except (OSError, UnicodeDecodeError) as e:
+        lines = read_regular(os.path.expanduser(path), VARIABLES_FILE_LIMIT).decode(
+            "utf-8").splitlines()
+    except NotRegular:
+        raise UsageError(f"--variables-file {path}: not a regular file") from None
+    except TooLarge:
+        raise UsageError(f"--variables-file {path}: larger than "
+                         f"{VARIABLES_FILE_LIMIT // (1024 * 1024)} MiB") from None
+    except (OSError, ValueError) as e:  # UnicodeDecodeError too
         raise UsageError(f"--variables-file {path}: {getattr(e, 'strerror', None) or e}") from None
     found = {}
     for number, line in enumerate(lines, start=1):

@@ -89,7 +89,12 @@ def run_files(
 
 def _run_all(sources, ctx: RunContext, jobs: int, out, err, lock) -> list[FileResult]:
     def one(source: tuple[str, bytes]) -> FileResult:
-        result = run_one(*source, ctx)
+        try:
+            result = run_one(*source, ctx)
+        except Exception as e:  # a defect outside any entry: this file's error, named
+            error = HurlError("runtime", f"restcli could not run this file: "
+                                         f"{type(e).__name__}: {e}")
+            result = FileResult(source[0], errors=[error.located(source[0], "")])
         _emit(result, ctx, out, err, lock)
         return result
 

@@ -115,3 +115,34 @@ def test_an_unreadable_input_file_is_exit_2(cli, profiles, gateway, tmp_path):
     r = cli("run", good, bad, "--profile", "open")
     _one_line_exit_2(r, gateway)
     assert "Permission denied" in r.stderr
+
+
+def test_a_defect_outside_any_entry_is_kept_to_its_file(run, monkeypatch):
+    import restcli.runner.api
+
+    real = restcli.runner.api.parse
+
+    def parse(source, path):
+        if path.endswith("f0.hurl"):
+            raise ValueError("parser defect")
+        return real(source, path)
+
+    monkeypatch.setattr(restcli.runner.api, "parse", parse)
+    result = run("GET {base}/echo\n", GOOD, test=True)
+    assert result.code == EXIT_RUNTIME
+    assert "restcli could not run this file: ValueError: parser defect" in result.err
+    assert "f1.hurl: Success" in result.err
+
+
+@pytest.mark.parametrize("kind", ["fifo", "directory"])
+def test_a_variables_file_that_is_not_a_regular_file_is_exit_2(cli, profiles, gateway,
+                                                               tmp_path, kind):
+    import os
+
+    good = tmp_path / "good.hurl"
+    good.write_text("GET {{endpoint}}/x\nHTTP 200\n")
+    variables = tmp_path / "vars.env"
+    os.mkfifo(variables) if kind == "fifo" else variables.mkdir()
+    r = cli("run", good, "--profile", "open", "--variables-file", variables)
+    _one_line_exit_2(r, gateway)
+    assert "--variables-file" in r.stderr and "not a regular file" in r.stderr
