@@ -47,6 +47,7 @@ from .errors import (
     UsageError,
     translate,
 )
+from .hosts import hostname_problem
 from .http import SENSITIVE_HEADERS, origin, proxy_secrets, seekable
 from .output import inert
 from .params import ProfileValues
@@ -81,6 +82,9 @@ class SendOptions:
     proxy_source: str = "--proxy"
     # A client certificate for mutual TLS: (cert file, key file or None, key password).
     client_cert: tuple | None = None
+    # The header names the profile declares for credentials (api_key_header, header),
+    # lower case: never sent to another origin, whatever the mode in use (--auth none too).
+    credential_headers: frozenset = frozenset()
 
 
 class Client:
@@ -171,6 +175,7 @@ class Client:
                 # one only it knows (X-My-Token), set by the mode or by the user.
                 leaving = (
                     spec.credential_names(auth) | set(spec.command_header_names) | SENSITIVE_HEADERS
+                    | self.options.credential_headers
                 )
                 auth = NoAuth()
                 for name in leaving:
@@ -202,12 +207,12 @@ class Client:
                     allow_redirects=False,
                     **settings,
                 )
-            except requests.exceptions.ReadTimeout as e:
-                # Not retried: each retry would wait the full timeout again.
-                raise self._failure(e, prep.url, settings.get("proxies")) from None
             except requests.RequestException as e:
                 if self.watch.hit:
                     raise self._limit_error(prep.url, self.watch.hit) from None
+                if isinstance(e, requests.exceptions.ReadTimeout):
+                    # Not retried: each retry would wait the full timeout again.
+                    raise self._failure(e, prep.url, settings.get("proxies")) from None
                 if may_retry and attempt < retries and _is_connection_error(e) and not _is_plain_http(e):
                     wait = backoff(attempt)
                     remaining = self.watch.remaining()
@@ -217,6 +222,10 @@ class Client:
                         attempt += 1
                         continue
                 raise self._failure(e, prep.url, settings.get("proxies")) from None
+            if self.watch.hit:
+                # A limit ran out as the send returned: whatever came is not a whole answer.
+                resp.close()
+                raise self._limit_error(prep.url, self.watch.hit)
             self.on_response(resp)
             if may_retry and attempt < retries and resp.status_code in RETRY_STATUSES:
                 wait = backoff(attempt, resp.headers.get("Retry-After"))
@@ -258,9 +267,16 @@ class Client:
         def iter_content(*args: Any, **kwargs: Any):
             try:
                 yield from read(this(), *args, **kwargs)
-            except requests.RequestException:
+            except requests.RequestException as e:
                 if watch.hit:
                     raise self._limit_error(url, watch.hit) from None
+                if _read_timed_out(e):
+                    # --timeout bounds each read of a body; only --max-time bounds it all.
+                    raise TimeoutFailure(
+                        f"{_netloc(url)} sent nothing more of the body within "
+                        f"{self.options.timeout:g} s (--timeout)",
+                        hint="raise --timeout; --max-time bounds a whole call",
+                    ) from None
                 raise
             if watch.hit == TOTAL:
                 # The socket was shut: what looked like the end of the body was not.
@@ -291,15 +307,19 @@ def _drop_body(spec: RequestSpec) -> None:
 
 
 def redirect_location(url: str, value: str) -> str:
-    """The URL a Location names, checked: a malformed or non-HTTP one is a RedirectFailure."""
+    """The URL a Location names, checked: a malformed or non-HTTP one, or one whose host is
+    not a host name (hosts.py's check for endpoints), is a RedirectFailure (exit 3)."""
     try:
         location = urljoin(url, value)
         parts = urlsplit(location)
         parts.port  # noqa: B018 - raises on a bad port
     except ValueError:
-        raise RedirectFailure(f"redirect to an invalid URL: {value!r}") from None
+        raise RedirectFailure(f"redirect to an invalid URL: {inert(value)}") from None
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise RedirectFailure(f"redirect to a non-HTTP URL: {inert(location)}")
+    problem = hostname_problem(parts.hostname, lax=True)
+    if problem:
+        raise RedirectFailure(f"redirect to an invalid URL: {inert(value)} ({problem})")
     return location
 
 
@@ -308,6 +328,15 @@ def _netloc(url: str) -> str:
         return urlsplit(url).netloc.rpartition("@")[2]
     except ValueError:
         return url
+
+
+def _read_timed_out(e: BaseException | None) -> bool:
+    """A read that waited --timeout for nothing (requests wraps urllib3's error)."""
+    while e is not None:
+        if isinstance(e, (urllib3.exceptions.ReadTimeoutError, TimeoutError)):
+            return True
+        e = e.args[0] if e.args and isinstance(e.args[0], BaseException) else None
+    return False
 
 
 def _is_plain_http(e: BaseException) -> bool:
@@ -373,6 +402,7 @@ def transport_options(profile: Any, redactor: Any, environ: Any) -> dict:
         "max_time": profile.get("max_time"),
         "proxy": proxy or None,
         "proxy_source": "--proxy" if "proxy" in from_cli else "proxy",
+        "credential_headers": credential_header_names(profile),
     }
     tls = ProfileValues(profile, CLIENT_TLS, redactor)
     cert, key = tls["client_cert"], tls["client_key"]
@@ -387,6 +417,15 @@ def transport_options(profile: Any, redactor: Any, environ: Any) -> dict:
             origin_of,
         )
     return options
+
+
+def credential_header_names(profile: Any) -> frozenset:
+    """The header names a profile declares for its credentials, whatever mode a call uses:
+    every `...header` key (api_key_header, the token modes' header), as config.py reads them."""
+    return frozenset(
+        value.lower() for key, value in profile.values.items()
+        if key.endswith("header") and isinstance(value, str) and value
+    )
 
 
 def _check_proxy(proxy: str, where: str) -> None:

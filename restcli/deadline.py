@@ -4,7 +4,14 @@ requests' timeout applies to each socket read, so a server dripping one byte a s
 never trips it. A `Watch` arms a timer while a response head is awaited (the head must
 arrive within the timeout in total) and, when a whole-call limit is set, one for the
 call: when either runs out, the socket in use is shut down from the timer's thread,
-the blocked read returns, and the Watch says which limit hit.
+the blocked read returns, and the Watch says which limit hit. A head cut short that way
+is a timeout, never a response; a body is read a socket read at a time, and the limit is
+checked after every read.
+
+`whole_call()` starts a call's clock when the call starts; `limit_call(seconds)` sets its
+`--max-time` once it is decided. Everything the call waits for afterwards in the same
+context (Cognito, identity-pool and STS calls, `command:` references, the request) asks
+`call_left()` and stops at the same deadline.
 
 `read_capped` holds at most a given number of decoded bytes of a body (a small
 compressed body can inflate to gigabytes).
@@ -15,11 +22,16 @@ start-up path may import without paying for them.
 
 from __future__ import annotations
 
+import contextvars
 import heapq
 import socket
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
+
+from .errors import DeadlineFailure
 
 # What a buffered read may hold, in decoded bytes (README: Limits).
 ERROR_BODY_LIMIT = 1 << 20  # an error body shown on stdout and quoted by hints
@@ -30,6 +42,70 @@ HEAD = "timeout"
 TOTAL = "max_time"
 
 
+class CallClock:
+    """When the call started, and its whole-call limit once decided (None: no limit)."""
+
+    __slots__ = ("max_time", "start")
+
+    def __init__(self, start: float):
+        self.start = start
+        self.max_time: float | None = None
+
+    def end(self) -> float | None:
+        return self.start + self.max_time if self.max_time else None
+
+
+_CALL: contextvars.ContextVar[CallClock | None] = contextvars.ContextVar("restcli_call",
+                                                                         default=None)
+
+
+@contextmanager
+def whole_call() -> Iterator[CallClock]:
+    """The call's clock, from now: what runs inside it shares the call's --max-time."""
+    clock = CallClock(time.monotonic())
+    token = _CALL.set(clock)
+    try:
+        yield clock
+    finally:
+        _CALL.reset(token)
+
+
+def limit_call(max_time: float | None) -> None:
+    """The decided --max-time of the call in progress (counted from its start)."""
+    clock = _CALL.get()
+    if clock is not None:
+        clock.max_time = max_time or None
+
+
+def call_end() -> float | None:
+    clock = _CALL.get()
+    return clock.end() if clock is not None else None
+
+
+def call_left() -> float | None:
+    """Seconds the call in progress has left (0 when it ran out), or None without a limit."""
+    end = call_end()
+    return None if end is None else max(0.0, end - time.monotonic())
+
+
+def within_call(seconds: float) -> tuple[float, bool]:
+    """A wait of at most `seconds`, cut to what the call has left: (wait, cut)."""
+    left = call_left()
+    if left is not None and left < seconds:
+        return left, True
+    return seconds, False
+
+
+def call_overrun(waiting_for: str) -> DeadlineFailure:
+    """The call's --max-time ran out while it waited for something else than its request."""
+    clock = _CALL.get()
+    limit = f"{clock.max_time:g} s " if clock is not None and clock.max_time else ""
+    return DeadlineFailure(
+        f"the call did not finish within {limit}(--max-time): still waiting for {waiting_for}",
+        hint="raise --max-time (or the profile's max_time)",
+    )
+
+
 class Watch:
     """The limits of one call: the head's total wait, and the whole call's deadline."""
 
@@ -37,18 +113,35 @@ class Watch:
         self.head_timeout = head_timeout or None
         self.max_time = max_time or None
         self.end: float | None = None
+        # Whether the end is the whole call's (whole_call), reached before this Watch's own.
+        self.call_bound = False
         # The connection sending or receiving now: what a timer shuts.
         self.current: Any = None
+        # The socket the response in progress is read from, taken when its head was
+        # awaited: for a body ended by closing the connection http.client lets go of it
+        # (conn.sock becomes None), and a timer must still be able to stop that read.
+        self.reading: Any = None
         # Which limit ran out (HEAD or TOTAL), once one has.
         self.hit: str | None = None
         self._lock = threading.Lock()
         self._total_timer: _Alarm | None = None
 
     def begin(self) -> None:
-        """The whole-call clock starts (once): every retry and redirect counts against it."""
-        if self.max_time and self.end is None:
-            self.end = time.monotonic() + self.max_time
-            self._total_timer = _timer(self.max_time, self._expire, TOTAL, None)
+        """The whole-call clock starts (once): every retry and redirect counts against it.
+
+        Inside whole_call() the end is never later than the call's: time spent before
+        (getting credentials) counts too."""
+        if self.end is not None:
+            return
+        now = time.monotonic()
+        own = now + self.max_time if self.max_time else None
+        call = call_end()
+        ends = [e for e in (own, call) if e is not None]
+        if not ends:
+            return
+        self.end = min(ends)
+        self.call_bound = call is not None and self.end == call
+        self._total_timer = _timer(self.end - now, self._expire, TOTAL, None)
 
     def remaining(self) -> float | None:
         if self.end is None:
@@ -69,8 +162,13 @@ class Watch:
         limit, _ = self.head_limit()
         return limit
 
+    def sending(self, conn: Any) -> None:
+        self.current = conn
+        self.reading = None
+
     def awaiting_head(self, conn: Any) -> _Alarm | None:
         self.current = conn
+        self.reading = getattr(conn, "sock", None)
         limit, which = self.head_limit()
         if limit is None:
             return None
@@ -81,8 +179,8 @@ class Watch:
             if self.hit is None:
                 self.hit = which
             conn = conn or self.current
-            sock = getattr(conn, "sock", None)
-            if sock is not None:
+            for sock in {id(s): s for s in (getattr(conn, "sock", None), self.reading)
+                         if s is not None}.values():
                 try:
                     # The plain socket's shutdown: the blocked (maybe TLS) read returns.
                     socket.socket.shutdown(sock, socket.SHUT_RDWR)
@@ -93,6 +191,7 @@ class Watch:
         if self._total_timer is not None:
             self._total_timer.cancel()
         self.current = None
+        self.reading = None
 
 
 class _Alarm:
@@ -190,16 +289,24 @@ def watched_adapter(watch: Any, ssl_context: Any = None, **adapter_options: Any)
     def watched(base):
         class Watched(base):
             def request(self, *args, **kwargs):
-                watch.current = self
+                watch.sending(self)
                 return super().request(*args, **kwargs)
 
             def getresponse(self, *args, **kwargs):
                 timer = watch.awaiting_head(self)
                 try:
-                    return super().getresponse(*args, **kwargs)
+                    response = super().getresponse(*args, **kwargs)
                 finally:
                     if timer is not None:
                         timer.cancel()
+                if watch.hit:
+                    # The timer shut the socket while the head was arriving, and
+                    # http.client takes the end of the stream for the end of the head:
+                    # what came is part of a response, not one.
+                    response.close()
+                    raise TimeoutError("the response head did not arrive in time")
+                response.stream = _read_by_read(response, watch)
+                return response
 
         return Watched
 
@@ -226,6 +333,41 @@ def watched_adapter(watch: Any, ssl_context: Any = None, **adapter_options: Any)
             return manager
 
     return Adapter(**adapter_options)
+
+
+def _read_by_read(response: Any, watch: Any):
+    """urllib3's stream() for this response, one socket read at a time, the limits checked
+    after each: its own waits for a whole chunk (a BufferedReader's read(n) returns only
+    once n bytes or the end came), which a dripping server never completes."""
+    # urllib3 only when something is sent (start-up)
+    from urllib3.exceptions import ReadTimeoutError
+
+    whole_chunks = response.stream
+
+    def checked() -> None:
+        if watch.hit:
+            # A read the timer stopped looks like the end of the body: it is not one.
+            raise ReadTimeoutError(None, None, "the time limit ran out while reading the body")
+
+    def stream(amt: int | None = CHUNK, decode_content: bool | None = None):
+        if response.chunked and response.supports_chunked_reads():
+            pieces = whole_chunks(amt, decode_content)  # an HTTP chunk at a time already
+        else:
+            pieces = _reads(response, amt or CHUNK, decode_content)
+        for piece in pieces:
+            checked()
+            yield piece
+        checked()
+
+    return stream
+
+
+def _reads(response: Any, amt: int, decode_content: bool | None):
+    while True:
+        piece = response.read1(amt, decode_content)
+        if not piece:
+            return
+        yield piece
 
 
 def watched_session(watch: Watch, ssl_context: Any = None):

@@ -104,7 +104,11 @@ class Sender:
             target = _redirect_target(hop.url, location, spec)
             redirects.append(target)
             if origin(target) != origin(hop.url):
-                hop.leave_origin(auth_names)
+                hop.leave_origin(resp.status_code, target, spec)
+                # The mode's own header, whether the auth or the file set it, and any the
+                # auth hook changed: none of them is sent to the other origin.
+                own = {h.lower() for h in getattr(auth, "sensitive_headers", ())}
+                hop.drop_credentials(auth_names | own)
                 auth = None
             hop.follow(target, resp.status_code)
 
@@ -156,9 +160,14 @@ class Sender:
         connect = min(settings.connect_timeout or t.timeout, remaining)
         read = min(t.timeout, remaining)
         try:
-            return self.session.send(prepared, stream=True, allow_redirects=False,
+            resp = self.session.send(prepared, stream=True, allow_redirects=False,
                                      timeout=(connect, read), verify=t.verify, cert=t.cert,
                                      **({"proxies": t.proxies} if t.proxies else {}))
+            if WATCH.hit:
+                # A limit ran out as the send returned: whatever came is not a whole answer.
+                resp.close()
+                raise runtime_error(_limit_message(WATCH.hit, t), spec.pos)
+            return resp
         except requests.exceptions.RequestException as e:
             if WATCH.hit:
                 raise runtime_error(_limit_message(WATCH.hit, t), spec.pos) from e
@@ -201,8 +210,18 @@ class _Hop:
         self.method, self.url, self.headers = method, url, headers
         self.body_factory, self.cookies = body_factory, cookies
 
-    def leave_origin(self, auth_names: set[str]) -> None:
-        drop = SENSITIVE_HEADERS | auth_names
+    def leave_origin(self, status: int, target: str, spec: RequestSpec) -> None:
+        """As restcli's calls: a 307 or 308 keeps its body, so it is not followed to
+        another origin with one (the body is not sent there)."""
+        if status not in BECOME_GET and self.body_factory is not None:
+            _, host, port = origin(target)
+            where = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+            raise runtime_error(
+                f"HTTP {status} redirect of a {self.method} with a body to another origin "
+                f"({where}): not followed, the body is not sent there", spec.pos)
+
+    def drop_credentials(self, names: set[str]) -> None:
+        drop = SENSITIVE_HEADERS | names
         self.headers = [(k, v) for k, v in self.headers if k.lower() not in drop]
         self.cookies = []
 
@@ -232,24 +251,28 @@ def _limit_message(which: str, t: Transport) -> str:
 
 
 def _read_limited(resp, limit: int, deadline: float, spec: RequestSpec) -> bytes:
+    """The body, up to `limit` decoded bytes; the deadline is checked after every socket
+    read (the shared adapter streams a read at a time), and a read the watch stopped is a
+    timeout, not the end of the body."""
     chunks: list[bytes] = []
     total = 0
+    late = runtime_error("timeout: max-time reached while reading the body", spec.pos)
     try:
         for chunk in resp.iter_content(CHUNK):
             total += len(chunk)
             if total > limit:
                 raise runtime_error(f"response body larger than {limit} bytes", spec.pos)
-            if time.monotonic() > deadline:
-                raise runtime_error("timeout: max-time reached while reading the body",
-                                    spec.pos)
+            if time.monotonic() > deadline or WATCH.hit:
+                raise late
             chunks.append(chunk)
     except requests.exceptions.RequestException as e:
         if WATCH.hit:
-            raise runtime_error("timeout: max-time reached while reading the body",
-                                spec.pos) from e
+            raise late from e
         raise runtime_error(f"reading the response failed: {_reason(e)}", spec.pos) from e
     finally:
         resp.close()
+    if WATCH.hit:
+        raise late
     return b"".join(chunks)
 
 

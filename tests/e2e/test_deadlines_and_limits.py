@@ -11,6 +11,7 @@ import gzip
 import io
 import socket
 import threading
+import time
 import zlib
 
 import pytest
@@ -18,6 +19,7 @@ import requests
 
 from restcli.cognito import awsjson
 from restcli.deadline import ERROR_BODY_LIMIT
+from restcli.output import BUFFER_LIMIT
 
 DRIP_FOR = 20.0
 
@@ -240,3 +242,148 @@ def test_decoded_size_not_content_length_decides_the_hint(cli, server):
     r = cli("get", f"{s.url}/x")
     assert r.code == 4
     assert "check this machine's clock" in r.stderr
+
+
+# -- a head that stops half way, and a body ended by closing the connection ------------------
+def stall_head(conn, stop):
+    # A status line and one header, then silence: no blank line ends the head.
+    conn.sendall(b"HTTP/1.1 200 OK\r\nX-Partial: yes\r\n")
+    stop.wait(DRIP_FOR)
+
+
+def drip_until_closed(conn, stop):
+    # No Content-Length, not chunked: the body ends when the server closes the connection.
+    conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\n\r\n")
+    _drip(conn, stop, b"x" * int(DRIP_FOR / 0.2))
+
+
+def stop_mid_body(conn, stop):
+    conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\nsome")
+    stop.wait(DRIP_FOR)
+
+
+def _profile(write_config, url: str, **keys) -> str:
+    lines = "".join(f"{k} = {v}\n" for k, v in keys.items())
+    return str(write_config(f'[profiles.s]\nendpoint = "{url}"\nauth = "none"\n{lines}'))
+
+
+def _hurl(tmp_path, text: str) -> str:
+    path = tmp_path / "entry.hurl"
+    path.write_text(text)
+    return str(path)
+
+
+def test_a_head_cut_short_is_a_timeout_not_a_response(cli, server):
+    s = server(stall_head)
+    host = s.url[len("http://"):]
+    start = time.monotonic()
+    r = cli("get", f"{s.url}/x", "--timeout", "1", "--no-retry")
+    assert time.monotonic() - start < DRIP_FOR / 4
+    assert r.code == 6, r.stderr
+    assert r.stderr.startswith(f"restcli: error: no response from {host} within 1 s (--timeout)")
+    assert r.stdout == b""
+    r = cli("get", f"{s.url}/x", "--max-time", "1")
+    assert r.code == 7, r.stderr
+    assert "did not finish within 1 s (--max-time)" in r.stderr
+
+
+def test_run_a_head_cut_short_is_a_timeout(cli, server, write_config, tmp_path):
+    s = server(stall_head)
+    cfg = _profile(write_config, s.url, timeout=1)
+    r = cli("--config", cfg, "run", "--test", _hurl(tmp_path, f"GET {s.url}/x\nHTTP 200\n"))
+    assert r.code == 11, r.stderr
+    assert "timeout: no response within 1 s" in r.stderr
+    r = cli("run", "--test", "--max-time", "1", _hurl(tmp_path, f"GET {s.url}/x\nHTTP 200\n"))
+    assert r.code == 11, r.stderr
+    assert "timeout: max-time reached" in r.stderr
+
+
+@pytest.mark.parametrize("how", [["--max-time", "1"], ["--max-time", "1", "-o", "OUT"]])
+def test_max_time_stops_a_dripping_body_ended_by_close(run, server, tmp_path, how):
+    s = server(drip_until_closed)
+    (tmp_path / "dl").mkdir()
+    args = [str(tmp_path / "dl" / "out.bin") if a == "OUT" else a for a in how]
+    start = time.monotonic()
+    r = run("get", f"{s.url}/x", *args, timeout=DRIP_FOR)  # a real process, stdout a pipe
+    assert time.monotonic() - start < DRIP_FOR / 4
+    assert r.code == 7, r.stderr
+    assert "did not finish within 1 s (--max-time)" in r.stderr
+    assert list((tmp_path / "dl").iterdir()) == []
+
+
+def test_profile_max_time_stops_a_dripping_body_ended_by_close(cli, server, write_config):
+    s = server(drip_until_closed)
+    cfg = _profile(write_config, s.url, max_time=1)
+    start = time.monotonic()
+    r = cli("--config", cfg, "get", "s", "/x")
+    assert time.monotonic() - start < DRIP_FOR / 4
+    assert r.code == 7, r.stderr
+    assert "(--max-time)" in r.stderr
+
+
+@pytest.mark.parametrize("where", ["option", "entry", "profile"])
+def test_run_max_time_stops_a_dripping_body_ended_by_close(cli, server, write_config, tmp_path,
+                                                           where):
+    s = server(drip_until_closed)
+    before, after, options = [], [], ""
+    if where == "option":
+        after = ["--max-time", "1"]
+    elif where == "entry":
+        options = "[Options]\nmax-time: 1\n"
+    else:
+        before = ["--config", _profile(write_config, s.url, max_time=1)]
+    hurl = _hurl(tmp_path, f"GET {s.url}/x\n{options}HTTP 200\n")
+    start = time.monotonic()
+    r = cli(*before, "run", "--test", *after, hurl)
+    assert time.monotonic() - start < DRIP_FOR / 4
+    assert r.code == 11, r.stderr
+    assert "max-time reached" in r.stderr
+
+
+def test_without_max_time_a_body_is_bounded_per_read(cli, server):
+    # --timeout bounds each read of a body (only --max-time bounds the whole of it).
+    s = server(stop_mid_body)
+    r = cli("get", f"{s.url}/x", "--timeout", "1")
+    assert r.code == 6, r.stderr
+    host = s.url[len("http://"):]
+    assert f"{host} sent nothing more of the body within 1 s (--timeout)" in r.stderr
+
+
+# -- buffered reads: the 64 MiB limit (restcli.output.BUFFER_LIMIT), in decoded bytes ----------
+def _big_json_until_closed(conn, stop):
+    # Over the limit, and no Content-Length: only counting what arrives can stop it.
+    conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n\r\n[")
+    block = b"0," * (1 << 19)
+    for _ in range(BUFFER_LIMIT // len(block) + 1):
+        if stop.is_set():
+            return
+        conn.sendall(block)
+    conn.sendall(b"0]")
+
+
+@pytest.mark.parametrize("option", [["--json"], ["-f", "length(@)"]])
+def test_a_buffered_option_stops_at_the_limit(cli, server, option):
+    s = server(_big_json_until_closed)
+    r = cli("get", f"{s.url}/x", *option)
+    assert r.code == 1, r.stderr
+    assert "the body is over 64 MiB" in r.stderr
+    assert "save it with -o FILE" in r.stderr
+    assert r.stdout == b""
+
+
+def test_a_gzip_bomb_with_a_2xx_status_stops_at_the_limit(cli, server, tmp_path):
+    body = _bomb(BUFFER_LIMIT + (16 << 20))
+    assert len(body) < 64 * 1024
+
+    def bomb(conn, stop):
+        conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                     b"Content-Encoding: gzip, gzip\r\n"
+                     + f"Content-Length: {len(body)}\r\n\r\n".encode() + body)
+
+    s = server(bomb)
+    r = cli("get", f"{s.url}/x", "--json")
+    assert r.code == 1, r.stderr
+    assert "the body is over 64 MiB" in r.stderr
+    r = cli("run", _hurl(tmp_path, f"GET {s.url}/x\nHTTP 200\n"))
+    assert r.code == 11, r.stderr
+    assert f"response body larger than {BUFFER_LIMIT} bytes" in r.stderr

@@ -274,3 +274,22 @@ def test_cross_host_redirect_drops_every_credential_header(cli, write_config, ga
         assert landed.header(name) is None, name
     assert landed.header("x-plain") == "kept"
     assert gateway.received[0].header("x-my-token") == "user-value"
+
+
+@pytest.mark.parametrize("code", CODES)
+@pytest.mark.parametrize("key,name", [("api_key_header", "X-My-Key"), ("header", "X-Tok")])
+def test_the_profiles_declared_credential_header_stays_behind_whatever_the_mode(
+        cli, write_config, monkeypatch, gateway, other_gateway, code, key, name):
+    # --auth none sends no credential of the profile's, but a header typed with the name the
+    # profile declares for one is still that credential's header.
+    mode = "api_key" if key == "api_key_header" else "token"
+    monkeypatch.setenv("RESTCLI_CONFIG", str(write_config(
+        f'[profiles.p]\nendpoint = "{gateway.url}/open"\nauth = "{mode}"\n'
+        f'{mode} = "env:UNUSED"\n{key} = "{name}"\n')))
+    r = cli("get", "p", "/redirect", f"code=={code}", f"to=={other_gateway.url}/open/landed",
+            "--auth", "none", "-H", f"{name}: typed-by-the-user", "-H", "X-Plain: kept")
+    assert r.code == 0, r.stderr
+    assert gateway.received[0].header(name) == "typed-by-the-user"
+    landed = other_gateway.last
+    assert landed.header(name) is None
+    assert landed.header("x-plain") == "kept"
