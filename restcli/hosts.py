@@ -72,11 +72,16 @@ def hostname_problem(host: str, lax: bool = False) -> str | None:
     if len(host) > 253:
         return "host name is longer than 253 characters"
     labels = host.rstrip(".").split(".")
+    sent = 0  # characters of the name as it goes on the wire (IDNA-encoded)
     for label in labels:
         if not label:
             return "host name has an empty label (two dots in a row, or a leading dot)"
-        if len(label) > 63:
+        encoded, problem = _wire_label(label) if lax else (label, None)
+        if problem:
+            return problem
+        if len(encoded) > 63:
             return "host name has a label longer than 63 characters"
+        sent += len(encoded) + 1
         # lax (endpoints): `_` and international letters (IDNA-encoded when sent) are fine.
         if lax:
             ok = all(c.isalnum() or c in "-_" for c in label)
@@ -84,7 +89,25 @@ def hostname_problem(host: str, lax: bool = False) -> str | None:
             ok = _LABEL.fullmatch(label) is not None
         if not ok:
             return f"host name label {escaped(label)} is not letters, digits and hyphens"
+    if sent - 1 > 253:
+        return "host name is longer than 253 characters"
     return None
+
+
+def _wire_label(label: str) -> tuple[str, str | None]:
+    """A label as urllib3 sends it: IDNA-encoded (its codec: idna, strict, STD3 rules) when
+    not ASCII, so what passes here is what a request can connect to."""
+    if label.isascii():
+        return label, None
+    # idna only for an international name (start-up)
+    import idna
+
+    try:
+        return idna.encode(label.lower(), strict=True, std3_rules=True).decode("ascii"), None
+    except idna.IDNAError as e:
+        if "too long" in str(e):
+            return label, "host name has a label longer than 63 characters once IDNA-encoded"
+        return label, f"host name label {escaped(label)} is not a valid international (IDNA) name"
 
 
 def domain_problem(value: object) -> str | None:

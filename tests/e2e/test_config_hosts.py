@@ -153,3 +153,21 @@ def test_ordinary_endpoints_still_pass(cli, write_config, endpoint):
     cfg = write_config(f'[profiles.p]\nendpoint = "{endpoint}"\nauth = "none"\n')
     r = cli("--config", cfg, "config", "check")
     assert r.code == 0, r.stderr
+
+
+@pytest.mark.parametrize("host", ["\uff41.com", "\u2488com", "\u00e4" * 60 + ".com"])
+def test_an_endpoint_host_that_idna_refuses_is_a_config_error_for_check_and_calls(
+        cli, write_config, host):
+    # Fullwidth letters, a digit-full-stop, a label over 63 characters once encoded: the
+    # codec urllib3 sends them with refuses them, so config check does too.
+    cfg, r = _check(cli, write_config, f"""
+    [profiles.p]
+    endpoint = "https://{host}/dev"
+    auth = "none"
+    """)
+    assert r.code == 8, r.stderr
+    assert "profiles.p.endpoint" in r.stderr and str(cfg) in r.stderr
+    assert repr(f"https://{host}/dev") in r.stderr
+    r = cli("--config", cfg, "get", "p", "/x")
+    assert r.code == 8, r.stderr
+    assert "unexpected" not in r.stderr and "profiles.p.endpoint" in r.stderr
