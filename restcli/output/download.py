@@ -6,8 +6,10 @@ what is at the path.
   new one). An existing file keeps its mode, and its owner where the process may set it.
 - A symlink to a regular file: the file it points to is replaced that way; the link stays.
 - Anything else that exists (a character device such as /dev/null, a FIFO, a socket, a
-  symlink to one of those, /dev/stdout, /proc/self/fd/N): opened and written in place,
-  as curl does.
+  symlink to one of those), and whatever is reached through /proc (/dev/stdout,
+  /proc/self/fd/N: the process's own streams): opened and written in place, as curl does.
+  A FIFO is opened and a Unix socket connected by the check, so one without a reader is
+  refused before anything is sent. A new file under /dev (/dev/shm/x) is an ordinary one.
 - SIGTERM and SIGHUP while writing clean up as Ctrl-C does: no temporary file is left,
   and the exit status is 128 + the signal's number (143, 129).
 """
@@ -32,8 +34,9 @@ from ..record import record
 if TYPE_CHECKING:
     from ..app import App
 
-# Paths under these are the process's own streams and devices: always written in place.
-IN_PLACE_TREES = ("/dev/", "/proc/")
+# Paths through these are the process's own streams (/dev/stdout and /dev/fd lead here
+# too): always written in place. Devices elsewhere are in place because of what they are.
+IN_PLACE_TREES = ("/proc/",)
 
 
 @record
@@ -41,12 +44,14 @@ class Target:
     path: str  # as the user typed it, ~ expanded
     write_to: str  # the file replaced, or opened in place
     in_place: bool = False
-    socket: bool = False
     mode: int | None = None  # of the file replaced
     owner: tuple | None = None  # (uid, gid) of the file replaced
     # A FIFO's write end, opened by the check and used by the write: holding it from the
     # check to the write keeps the reader from seeing an end of file in between.
     fifo_fd: int | None = None
+    # A Unix socket's connection, made by the check (so a socket nobody listens on is
+    # refused before sending) and written by the write.
+    connection: Any = None
 
 
 def check(path: str) -> Target:
@@ -81,9 +86,12 @@ def check(path: str) -> Target:
 
 
 def _through_special_tree(path: str) -> bool:
-    """Whether the path, or any link on the way to its target, lies in /dev or /proc."""
+    """Whether the path, or any link on the way to its target, lies in /proc."""
     current = os.path.abspath(path)
     for _ in range(40):
+        # Its directory resolved too: /dev/fd/1 lies in /proc through /dev/fd.
+        current = os.path.join(os.path.realpath(os.path.dirname(current)),
+                               os.path.basename(current))
         if current.startswith(IN_PLACE_TREES):
             return True
         try:
@@ -103,7 +111,7 @@ def _in_place(path: str, st: os.stat_result | None = None) -> Target:
     if stat.S_ISDIR(st.st_mode):
         raise UsageError(f"-o {path}: is a directory")
     if stat.S_ISSOCK(st.st_mode):
-        return Target(path, path, in_place=True, socket=True)
+        return Target(path, path, in_place=True, connection=_connect(path))
     if not os.access(path, os.W_OK):
         raise UsageError(f"-o {path}: not writable")
     if stat.S_ISFIFO(st.st_mode):
@@ -112,6 +120,22 @@ def _in_place(path: str, st: os.stat_result | None = None) -> Target:
 
 
 READER_WAIT = 5.0
+
+
+def _connect(path: str) -> socket.socket:
+    """A Unix socket, connected now: one nobody listens on is exit 2 before sending."""
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    sock.settimeout(READER_WAIT)  # a listener whose backlog is full
+    try:
+        sock.connect(path)
+    except OSError as e:
+        sock.close()
+        raise UsageError(
+            f"-o {path}: cannot connect to this socket ({e.strerror or e}); start its "
+            "listener first"
+        ) from None
+    sock.settimeout(None)
+    return sock
 
 
 def _open_for_reader(path: str) -> int:
@@ -159,9 +183,8 @@ def write(target: Target, chunks: Iterable[bytes]) -> None:
 
 def _write_in_place(target: Target, chunks: Iterable[bytes]) -> None:
     try:
-        if target.socket:
-            with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
-                sock.connect(target.write_to)
+        if target.connection is not None:
+            with target.connection as sock:
                 for chunk in chunks:
                     sock.sendall(chunk)
             return

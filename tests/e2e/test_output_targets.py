@@ -158,3 +158,67 @@ def test_fifo_without_a_reader_is_refused_before_sending(cli, profiles, gateway,
     assert r.code == 2, r.stderr
     assert "no process is reading this FIFO" in r.stderr
     assert gateway.received == []
+
+
+def test_a_unix_socket_nobody_listens_on_is_refused_before_sending(cli, profiles, gateway,
+                                                                    tmp_path):
+    path = str(tmp_path / "stale.sock")
+    stale = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    stale.bind(path)
+    stale.close()  # the file stays; nothing listens behind it
+    assert stat.S_ISSOCK(os.lstat(path).st_mode)
+    r = cli("post", "open", "/x", "a=1", "-o", path)
+    assert r.code == 2, r.stderr
+    assert "cannot connect to this socket" in r.stderr
+    assert gateway.received == []
+    assert stat.S_ISSOCK(os.lstat(path).st_mode)
+
+
+def test_a_new_file_under_dev_shm_is_an_ordinary_file(cli, profiles, gateway):
+    shm = "/dev/shm"
+    if not os.path.isdir(shm) or not os.access(shm, os.W_OK | os.X_OK):
+        pytest.skip("no writable /dev/shm here")
+    out = os.path.join(shm, f"restcli-test-{os.getpid()}-{time.monotonic_ns()}")
+    try:
+        r = cli("get", "open", "/bytes", "n==1000", "-o", out)
+        assert r.code == 0, r.stderr
+        assert stat.S_ISREG(os.lstat(out).st_mode)
+        with open(out, "rb") as f:
+            assert f.read() == BODY
+    finally:
+        if os.path.lexists(out):
+            os.unlink(out)
+
+
+def _as_root():
+    if not hasattr(os, "geteuid") or os.geteuid() != 0:
+        pytest.skip("needs root (device nodes, another owner)")
+
+
+def test_a_character_device_made_here_stays_a_device(cli, profiles, gateway, tmp_path):
+    _as_root()
+    (tmp_path / "dev").mkdir()
+    node = tmp_path / "dev" / "null"
+    try:
+        os.mknod(node, stat.S_IFCHR | 0o666, os.makedev(1, 3))  # what /dev/null is
+    except PermissionError:
+        pytest.skip("this container may not make device nodes")
+    r = cli("get", "open", "/bytes", "n==1000", "-o", node)
+    assert r.code == 0, r.stderr
+    st = os.lstat(node)
+    assert stat.S_ISCHR(st.st_mode) and st.st_rdev == os.makedev(1, 3)
+    assert [p.name for p in (tmp_path / "dev").iterdir()] == ["null"]  # no temporary file
+
+
+def test_an_existing_file_keeps_its_owner(cli, profiles, gateway, tmp_path):
+    _as_root()
+    out = tmp_path / "owned.bin"
+    out.write_bytes(b"old")
+    os.chown(out, 12345, 23456)
+    out.chmod(0o640)
+    r = cli("get", "open", "/bytes", "n==1000", "-o", out)
+    assert r.code == 0, r.stderr
+    st = out.stat()
+    assert (st.st_uid, st.st_gid) == (12345, 23456)
+    assert stat.S_IMODE(st.st_mode) == 0o640
+    assert out.read_bytes() == BODY
