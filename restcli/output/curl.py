@@ -3,6 +3,11 @@
 Every secret restcli resolved is known to the Redactor with the reference it came from,
 so substituting a shell expression for it works the same for every auth mode. A mode
 that curl can do natively (SigV4) offers `curl_options()` instead of its headers.
+
+The command holds no secret by construction (every header that carries one names it
+instead), so it is written as it is built (`export`, through the app's secret-output
+writer): scrubbing it afterwards would also rewrite the user's own URL and body
+wherever a secret's value happens to appear there as ordinary text.
 """
 
 from __future__ import annotations
@@ -72,6 +77,11 @@ class Quoter:
 
 def _dq(text: str) -> str:
     return re.sub(r'([\\$"`])', r"\\\1", text)
+
+
+def export(app: App, spec: RequestSpec, prep: Any, auth: Any, profile: str) -> None:
+    """The curl command on stdout, exactly as built (see the module's doc)."""
+    app.write_secret(to_curl(app, spec, prep, auth, profile) + "\n")
 
 
 def to_curl(app: App, spec: RequestSpec, prep: Any, auth: Any, profile: str) -> str:

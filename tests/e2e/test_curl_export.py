@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import shutil
@@ -10,6 +11,10 @@ import sys
 
 import pytest
 
+from restcli.app import App
+from restcli.call import CallOptions, plan
+from restcli.client import Client
+from restcli.output.curl import export
 from tests.conftest import API_KEY, TOKEN
 
 pytestmark = pytest.mark.skipif(shutil.which("curl") is None, reason="needs curl")
@@ -111,3 +116,67 @@ def test_removed_accept_encoding_is_not_asked_for_by_curl(cli, profiles):
     r = cli("get", "open", "/x", "Accept-Encoding:", "--curl")
     assert r.code == 0, r.stderr
     assert "--compressed" not in r.out
+
+
+# -- a secret's value typed as ordinary text in the URL or body -------------------------------
+@pytest.fixture
+def prod_token(write_config, gateway, monkeypatch):
+    """A token whose value, `prod`, is also an ordinary word of the URL and the body."""
+    monkeypatch.setenv("MYTOK", "prod")
+    path = write_config(f'[profiles.t]\nendpoint = "{gateway.url}/open"\nauth = "token"\n'
+                        'token = "env:MYTOK"\nscheme = "Bearer"\n')
+    monkeypatch.setenv("RESTCLI_CONFIG", str(path))
+    return path
+
+
+def _exported(method: str, api: str, path: str, *items: str) -> str:
+    """The command as output.curl.export writes it (the app's secret-output writer)."""
+    out = io.StringIO()
+    app = App(stdout=out, stderr=io.StringIO(), stdout_tty=False, stderr_tty=False)
+    the_plan = plan(app, method, api, path, list(items), CallOptions(curl=True))
+    prepared = Client(the_plan.send).prepare(the_plan.spec, the_plan.auth)
+    export(app, the_plan.spec, prepared, the_plan.auth, the_plan.profile.name)
+    return out.getvalue().strip()
+
+
+def test_export_leaves_the_users_url_and_body_as_typed(prod_token, gateway):
+    command = _exported("GET", "t", "/prod/items", "name==prod")
+    assert "\u2026" not in command
+    assert f"'{gateway.url}/open/prod/items?name=prod'" in command
+    assert '"Authorization: Bearer ${MYTOK}"' in command
+    command = _exported("POST", "t", "/x", "name=prod")
+    assert """--data-raw '{"name": "prod"}'""" in command
+    assert '"Authorization: Bearer ${MYTOK}"' in command
+
+
+CALL_PY_EXPORTS = pytest.mark.xfail(
+    strict=True, reason="call.py still prints --curl through the scrubbing writer; it is to "
+    "call restcli.output.curl.export (then drop this mark)")
+
+
+@CALL_PY_EXPORTS
+def test_curl_leaves_a_secret_value_typed_in_the_url_as_typed(cli, prod_token, gateway):
+    r = cli("get", "t", "/prod/items", "name==prod", "--curl")
+    assert r.code == 0, r.stderr
+    command = r.out.strip()
+    assert f"'{gateway.url}/open/prod/items?name=prod'" in command
+    assert '"Authorization: Bearer ${MYTOK}"' in command
+    _run_curl(command, {"MYTOK": "prod"})
+    by_curl = gateway.last
+    assert cli("get", "t", "/prod/items", "name==prod").code == 0
+    _same_request(by_curl, gateway.last)
+
+
+@CALL_PY_EXPORTS
+def test_curl_leaves_a_secret_value_typed_in_the_body_as_typed(cli, prod_token, gateway):
+    r = cli("post", "t", "/x", "name=prod", "--curl")
+    assert r.code == 0, r.stderr
+    assert """--data-raw '{"name": "prod"}'""" in r.out
+
+
+def test_curl_never_prints_the_credential_itself(cli, prod_token, monkeypatch):
+    monkeypatch.setenv("MYTOK", "a-token-nobody-typed-0123")
+    r = cli("post", "t", "/prod/items", "name=prod", "--curl")
+    assert r.code == 0, r.stderr
+    assert "a-token-nobody-typed-0123" not in r.out + r.stderr
+    assert '"Authorization: Bearer ${MYTOK}"' in r.out
