@@ -31,6 +31,9 @@ REFRESH_MARGIN = 300.0
 ENV_TOKEN = "RESTCLI_TOKEN"
 USER_FLOWS = ("srp", "password")
 _POOL_REGION = rf"^({REGION.pattern})_"
+# A token (a JWT, or any opaque one) is visible ASCII: one holding a line break, a control
+# or a non-ASCII character cannot go in a header, so an entry holding one is corrupt.
+_TOKEN = re.compile(r"[\x21-\x7e]+")
 
 
 class Tokens:
@@ -62,11 +65,14 @@ class Tokens:
 
     @classmethod
     def from_entry(cls, data: dict[str, Any]) -> Tokens | None:
-        """Tokens from a cache entry, or None when a field is missing or of the wrong type."""
+        """Tokens from a cache entry, or None when a field is missing, of the wrong type, or
+        a token that no header could carry."""
         access, expires = data.get("access_token"), data.get("expires_at")
         optional = [data.get(k) for k in ("id_token", "refresh_token", "username")]
         flow = data.get("flow", "")
-        if not (isinstance(access, str) and access):
+        if not (isinstance(access, str) and _TOKEN.fullmatch(access)):
+            return None
+        if any(isinstance(v, str) and v and not _TOKEN.fullmatch(v) for v in optional[:2]):
             return None
         if isinstance(expires, bool) or not isinstance(expires, (int, float)):
             return None
@@ -231,7 +237,7 @@ class Account:
         if tokens is None:
             self.warn(
                 f"ignoring corrupt token cache entry {self.cache.path(key)} "
-                "(missing fields, or fields of the wrong type)"
+                "(missing fields, fields of the wrong type, or a token no header can carry)"
             )
             return None
         # Known to the redactor from the moment they are read: a service that quotes one

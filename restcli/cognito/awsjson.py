@@ -13,9 +13,11 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
+from urllib.parse import urlsplit
 
 from .. import __version__
 from ..errors import CredentialsError, translate
+from ..inert import inert
 
 CONNECT_TIMEOUT = 5.0
 READ_TIMEOUT = 30.0
@@ -69,23 +71,28 @@ def bounded_post(url: str, timeout: tuple[float, float], **kwargs: Any) -> Itera
     """POST with a total deadline and a decoded-size limit: (response, body bytes).
 
     Running out of time raises requests' ReadTimeout (a transport error: `unreachable`
-    words it); an answer over the limit is an AwsError.
+    words it); inside a call with --max-time (deadline.whole_call) the exchange also ends
+    with the call, as DeadlineFailure (exit 7). An answer over the limit is an AwsError.
     """
     # requests and the deadline session only when Cognito is called; a cached token needs
     # neither (start-up).
     import requests
 
-    from ..deadline import SERVICE_ANSWER_LIMIT, Watch, read_capped, size_text, watched_session
+    from ..deadline import SERVICE_ANSWER_LIMIT, Watch, call_overrun, read_capped, size_text, watched_session
 
     connect, read = timeout
+    # Begun here: its end is the call's when that comes first.
     watch = Watch(read, connect + read)
     watch.begin()
+    waiting_for = f"an answer from {_host(url)}"
+    if watch.call_bound and watch.out_of_time():
+        raise call_overrun(waiting_for)
     session = watched_session(watch)
     try:
         try:
             resp = session.post(
                 url,
-                timeout=(connect, read),
+                timeout=(min(connect, watch.remaining() or connect), read),
                 allow_redirects=False,
                 verify=os.environ.get("AWS_CA_BUNDLE") or True,
                 stream=True,
@@ -94,11 +101,15 @@ def bounded_post(url: str, timeout: tuple[float, float], **kwargs: Any) -> Itera
             with resp:
                 body, cut = read_capped(resp, SERVICE_ANSWER_LIMIT)
         except requests.RequestException as e:
+            if watch.call_bound and watch.out_of_time():
+                raise call_overrun(waiting_for) from None
             if watch.hit:
                 raise requests.exceptions.ReadTimeout(
                     f"no complete answer within {connect + read:g} s", request=e.request
                 ) from None
             raise
+        if watch.call_bound and watch.out_of_time():
+            raise call_overrun(waiting_for)
         if watch.hit:
             raise requests.exceptions.ReadTimeout(f"no complete answer within {connect + read:g} s")
         if cut:
@@ -111,6 +122,13 @@ def bounded_post(url: str, timeout: tuple[float, float], **kwargs: Any) -> Itera
     finally:
         watch.stop()
         session.close()
+
+
+def _host(url: str) -> str:
+    try:
+        return urlsplit(url).netloc.rpartition("@")[2] or url
+    except ValueError:
+        return url
 
 
 NETWORK_HINT = "check the network (and AWS_ENDPOINT_URL* if set)"
@@ -138,6 +156,7 @@ def unreachable(e: BaseException, doing: str, hint: str = NETWORK_HINT) -> BaseE
 
 
 def error_from(status: int, body: Any, text: str = "") -> AwsError:
+    """The service's error code and message, made inert: they reach the terminal."""
     code = ""
     message = ""
     if isinstance(body, dict):
@@ -147,4 +166,4 @@ def error_from(status: int, body: Any, text: str = "") -> AwsError:
     code = code.rsplit("#", 1)[-1] or f"HTTP {status}"
     if not message and not isinstance(body, dict):
         message = text.strip()[:200]
-    return AwsError(code, message, status)
+    return AwsError(inert(code), inert(message), status)

@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 from .. import __version__
 from ..errors import ConfigError
 from ..hosts import LOOPBACK_HOSTS
+from ..inert import inert
 from .awsjson import CONNECT_TIMEOUT, READ_TIMEOUT, AwsError, bounded_post
 
 # The client secret goes in the request: plain http only to this machine (a local stub).
@@ -65,9 +66,10 @@ def client_credentials(
         except (ValueError, RecursionError):
             body = None
         if resp.status_code != 200 or not isinstance(body, dict) or "access_token" not in body:
+            # The server's words reach the terminal: made inert.
             if isinstance(body, dict) and body.get("error"):
-                raise AwsError(str(body["error"]), str(body.get("error_description") or ""),
-                               resp.status_code)
+                raise AwsError(inert(str(body["error"])),
+                               inert(str(body.get("error_description") or "")), resp.status_code)
             text = raw.decode("utf-8", "replace")
-            raise AwsError(f"HTTP {resp.status_code}", text.strip()[:200], resp.status_code)
+            raise AwsError(f"HTTP {resp.status_code}", inert(text.strip()[:200]), resp.status_code)
         return body

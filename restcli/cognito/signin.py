@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from ..errors import CredentialsError
+from ..inert import inert
 from .userpool import UserPool
 
 MAX_ROUNDS = 6
@@ -56,7 +57,7 @@ def sign_in(
             responses = {"USERNAME": user, f"{challenge}_CODE": code}
         else:
             raise CredentialsError(
-                f"Cognito asks for the {challenge or 'unknown'} challenge, which restcli "
+                f"Cognito asks for the {inert(str(challenge)) or 'unknown'} challenge, which restcli "
                 "cannot answer",
                 hint="complete the sign-in once in the app (or the AWS console), then run "
                 "restcli login again",

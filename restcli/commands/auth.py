@@ -18,6 +18,7 @@ from ..cognito.account import Account, injected_token
 from ..cognito.awsjson import AwsError, transport_detail
 from ..cognito.signin import MFA_CHALLENGES, sign_in
 from ..errors import CredentialsError, UsageError
+from ..inert import inert
 from ..params import ProfileValues
 from ..record import record
 from ..secrets import is_reference
@@ -71,6 +72,7 @@ class Answers:
                 hint=f"pass --mfa-code CODE to restcli login {self.profile}",
             )
         dest = parameters.get("CODE_DELIVERY_DESTINATION")
+        dest = inert(str(dest)) if dest else None  # the service's text, on the terminal
         _prompt(self.app, f"MFA code from your {via}{' (' + dest + ')' if dest else ''}: ")
         code = self.app.read_line().strip()
         if not code:
@@ -136,7 +138,7 @@ def login(
         raise awsjson.unreachable(e, f"sign in for profile {name!r}") from None
     tokens = account.store_login(result, user)
 
-    who = claims.read(tokens.id_token).get("cognito:username") or user
+    who = inert(str(claims.read(tokens.id_token).get("cognito:username") or user))
     app.note(f"signed in to profile {name!r} as {who}; tokens cached in {account.cache_path()}")
 
 
@@ -249,7 +251,7 @@ def status(app: App, name: str, as_json: bool = False) -> None:
         c = claims.read(token)
         lines.append(("source", f"{source} (not cached)"))
         lines += _claim_lines(c, c)
-        lines.append(("token use", str(c.get("token_use") or "(not a JWT)")))
+        lines.append(("token use", inert(str(c.get("token_use") or "(not a JWT)"))))
         if c.get("exp"):
             lines.append(("expires", _when(float(c["exp"]))))
         _print(app, lines, as_json)
@@ -315,7 +317,8 @@ def _mode_token(app: App, profile, use: str | None) -> None:
 
 
 def _claim_lines(id_claims: dict, access_claims: dict) -> list[tuple[str, str]]:
-    """Who, scopes and groups, from the claims; never a token."""
+    """Who, scopes and groups, from the claims; never a token. Whoever minted the token
+    chose these: each made inert before it reaches the terminal."""
     out = []
     user = id_claims.get("cognito:username") or access_claims.get("username")
     email = id_claims.get("email")
@@ -327,8 +330,8 @@ def _claim_lines(id_claims: dict, access_claims: dict) -> list[tuple[str, str]]:
         out.append(("scopes", str(access_claims["scope"])))
     groups = id_claims.get("cognito:groups") or access_claims.get("cognito:groups")
     if groups:
-        out.append(("groups", ", ".join(map(str, groups))))
-    return out
+        out.append(("groups", ", ".join(map(str, groups if isinstance(groups, list) else [groups]))))
+    return [(key, inert(value)) for key, value in out]
 
 
 def _expiry(tokens, used_claims: dict) -> str:

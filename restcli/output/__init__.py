@@ -16,6 +16,7 @@ from ..auth import readable_authorization
 from ..deadline import CHUNK, size_text
 from ..errors import OutputError
 from ..http import SENSITIVE_HEADERS
+from ..inert import inert  # also imported from here by the call pipeline
 from ..record import record
 from ..secrets import mask
 
@@ -30,7 +31,6 @@ BUFFER_LIMIT = 64 * 1024 * 1024
 ERROR_BODY_SHOWN = 2048
 # Above this, JSON on a terminal is indented without colour.
 COLOUR_LIMIT = 16 * 1024 * 1024
-_CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f]")
 _UNSAFE_JSON = re.compile("[\x7f-\x9f]")
 _JSON_TOKEN = re.compile(
     r'("(?:[^"\\]|\\.)*")(:)?|(-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)|\b(true|false|null)\b'
@@ -106,16 +106,6 @@ def display_header(name: str, value: str, secret_names: Iterable[str] = ()) -> s
     if lname in SENSITIVE_HEADERS or lname in secret_names:
         return mask(value)
     return value
-
-
-def inert(text: str) -> str:
-    """Server-controlled text fit for a terminal: control characters (C0 but tab, DEL, C1)
-    escaped, so a reason phrase or header cannot move the cursor or fake a line."""
-    return _CONTROL.sub(_escape_control, text) if _CONTROL.search(text) else text
-
-
-def _escape_control(m: re.Match[str]) -> str:
-    return f"\\x{ord(m.group()):02x}"
 
 
 def status_line(resp: Any) -> str:
