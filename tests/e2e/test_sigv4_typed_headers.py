@@ -68,10 +68,20 @@ def test_typed_headers_that_could_never_verify_are_refused(cli, iam, item, words
     assert iam.received == []
 
 
-@pytest.mark.parametrize("path", ["/items?a=1&&b=2&", "/items?a=b=c&q=x+y", "/items?q=%7e"])
-def test_normalised_queries_verify(cli, iam, path):
-    r = cli("get", "api", path)
+@pytest.mark.parametrize(
+    "typed, sent",
+    [
+        ("a=1&&b=2&", "a=1&b=2"),
+        ("a=b=c&q=x+y", "a=b%3Dc&q=x%20y"),
+        ("q=%7e&r=%41", "q=~&r=A"),
+        ("q=a!b&r=a*b&s=a,b&t=a:b&u=a/b", "q=a%21b&r=a%2Ab&s=a%2Cb&t=a%3Ab&u=a%2Fb"),
+        ("z=a%2Bb&a=é", "z=a%2Bb&a=%C3%A9"),
+    ],
+)
+def test_typed_queries_go_out_canonical_in_the_order_typed_and_verify(cli, iam, typed, sent):
+    r = cli("get", "api", "/items?" + typed)
     assert r.code == 0, r.stderr
+    assert iam.received[-1].target == "/iam/items?" + sent
 
 
 def test_signed_multipart_and_nested_json_bodies_verify(cli, iam, tmp_path):
@@ -100,6 +110,7 @@ def test_offline_of_a_signed_request_is_the_wire_request(cli, write_config, monk
         args = ("--config", cfg, "post", "api", "/items?q=a+b", "a=1", "X-Amz-Client-Context:e30=")
         offline = cli(*args, "--offline")
         assert offline.code == 0, offline.stderr
+        assert offline.stdout.startswith(b"POST /iam/items?q=a%20b HTTP/1.1\r\n")
         assert SECRET not in offline.out and TOKEN not in offline.out
         assert cli(*args).code == 0
         assert normalised(offline.stdout) == normalised(rec.requests[0])

@@ -578,3 +578,16 @@ def test_offline_masks_a_resolved_secret_wherever_it_stands(cli, write_config, r
     assert r.code == 0, r.stderr
     assert b"resolved-secret-value-123" not in r.stdout
     assert b"X-Api-Key: reso" in r.stdout
+
+
+def test_readme_states_the_limits_the_code_has():
+    from pathlib import Path
+
+    from restcli.deadline import size_text
+    from restcli.request import PIPED_BODY_LIMIT
+    from restcli.request.items import MAX_INDEX
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    items = readme[readme.index("Request items (HTTPie 3 syntax"):readme.index("### Differences from")]
+    assert f"at most {MAX_INDEX} (exit 2 beyond)" in items
+    assert f"at most {size_text(PIPED_BODY_LIMIT)} (exit 2 past it" in items
