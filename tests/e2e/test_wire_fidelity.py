@@ -580,7 +580,7 @@ def test_offline_masks_a_resolved_secret_wherever_it_stands(cli, write_config, r
     assert b"X-Api-Key: reso" in r.stdout
 
 
-def test_readme_states_the_limits_the_code_has():
+def test_readme_states_the_limits_and_the_order_the_code_has():
     from pathlib import Path
 
     from restcli.deadline import size_text
@@ -591,3 +591,5 @@ def test_readme_states_the_limits_the_code_has():
     items = readme[readme.index("Request items (HTTPie 3 syntax"):readme.index("### Differences from")]
     assert f"at most {MAX_INDEX} (exit 2 beyond)" in items
     assert f"at most {size_text(PIPED_BODY_LIMIT)} (exit 2 past it" in items
+    # What test_header_and_query_options_apply_after_the_items_wherever_typed pins.
+    assert "`-H` and `-q` are applied after the positional items, whatever their place" in items
