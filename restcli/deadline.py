@@ -27,6 +27,7 @@ import heapq
 import socket
 import threading
 import time
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -123,6 +124,7 @@ class Watch:
         self.reading: Any = None
         # Which limit ran out (HEAD or TOTAL), once one has.
         self.hit: str | None = None
+        self._awaiting: str | None = None  # the limit on the head being awaited
         self._lock = threading.Lock()
         self._total_timer: _Alarm | None = None
 
@@ -170,9 +172,18 @@ class Watch:
         self.current = conn
         self.reading = getattr(conn, "sock", None)
         limit, which = self.head_limit()
+        self._awaiting = which if limit is not None else None
         if limit is None:
             return None
         return _timer(limit, self._expire, which, conn)
+
+    def head_timed_out(self) -> None:
+        """The socket's own read timeout fired while the head was awaited. It is never
+        shorter than the head's limit, so that limit ran out (whichever of the two fired
+        first, the same limit is reported)."""
+        with self._lock:
+            if self.hit is None and self._awaiting is not None:
+                self.hit = self._awaiting
 
     def _expire(self, which: str, conn: Any) -> None:
         with self._lock:
@@ -296,6 +307,9 @@ def watched_adapter(watch: Any, ssl_context: Any = None, **adapter_options: Any)
                 timer = watch.awaiting_head(self)
                 try:
                     response = super().getresponse(*args, **kwargs)
+                except TimeoutError:
+                    watch.head_timed_out()
+                    raise
                 finally:
                     if timer is not None:
                         timer.cancel()
@@ -342,7 +356,10 @@ def _read_by_read(response: Any, watch: Any):
     # urllib3 only when something is sent (start-up)
     from urllib3.exceptions import ReadTimeoutError
 
-    whole_chunks = response.stream
+    # Through a weak reference: a cycle (response -> stream -> response) would keep the
+    # connection open until the garbage collector ran.
+    this = weakref.ref(response)
+    whole_chunks = type(response).stream
 
     def checked() -> None:
         if watch.hit:
@@ -350,10 +367,12 @@ def _read_by_read(response: Any, watch: Any):
             raise ReadTimeoutError(None, None, "the time limit ran out while reading the body")
 
     def stream(amt: int | None = CHUNK, decode_content: bool | None = None):
-        if response.chunked and response.supports_chunked_reads():
-            pieces = whole_chunks(amt, decode_content)  # an HTTP chunk at a time already
+        resp = this()
+        if resp.chunked and resp.supports_chunked_reads():
+            pieces = whole_chunks(resp, amt, decode_content)  # an HTTP chunk at a time already
         else:
-            pieces = _reads(response, amt or CHUNK, decode_content)
+            pieces = _reads(resp, amt or CHUNK, decode_content)
+        del resp
         for piece in pieces:
             checked()
             yield piece
