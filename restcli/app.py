@@ -3,7 +3,7 @@
 As HTTPie's Environment, it owns stdin, stdout, stderr and their tty flags (from `sys`
 by default, injectable in tests), so no other module touches `sys.std*`. Text for people
 goes through `out`/`err`, writers that scrub every secret resolved so far; response
-bodies and the two documented secret outputs (`auth token`, `env`) go through
+bodies and the documented secret outputs (`auth token`, `env`, `--curl`) go through
 `write_raw`/`write_secret`. One instance per run; nothing here runs at import.
 """
 
@@ -128,7 +128,7 @@ class App:
             self.stdout.write(data.decode("utf-8", "replace"))
 
     def write_secret(self, text: str) -> None:
-        """The documented secret outputs (`auth token`, `env`): not scrubbed, by design."""
+        """The documented secret outputs (`auth token`, `env`, `--curl`): not scrubbed, by design."""
         self.stdout.write(text)
         self.stdout.flush()
 

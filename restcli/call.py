@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from . import __version__, errors, request
 from . import auth as auth_modes
 from .client import Client, SendOptions, tls_verify, transport_options
-from .deadline import ERROR_BODY_LIMIT, read_capped, size_text
+from .deadline import ERROR_BODY_LIMIT, limit_call, read_capped, size_text, whole_call
 from .http import is_url
 from .output import OutputOptions, inert, print_response_head, render
 from .output.wire import print_request
@@ -94,6 +94,7 @@ def plan(app: App, method: str, api: str, path: str, items: list[str], opts: Cal
     parsed += [request.parse_query_option(q) for q in opts.queries]
     profile, url = target(app, api, path)
     profile = decide(profile, opts.overrides, opts.flags)
+    limit_call(profile.get("max_time"))  # the call's clock bounds credentials too
     if opts.insecure:
         app.warn("TLS verification is off (--insecure): the connection can be intercepted")
     verify = tls_verify(opts.insecure, profile)
@@ -157,6 +158,12 @@ def _check_output_options(method: str, opts: CallOptions) -> None:
 def call(app: App, method: str, api: str, path: str, items: list[str], opts: CallOptions) -> int:
     if opts.silent:
         app.silent = True
+    # The call's clock starts now: --max-time also bounds getting its credentials.
+    with whole_call():
+        return _call(app, method, api, path, items, opts)
+
+
+def _call(app: App, method: str, api: str, path: str, items: list[str], opts: CallOptions) -> int:
     the_plan = plan(app, method, api, path, items, opts)
     if opts.verbose:
         app.note(credentials_note(the_plan.profile))
@@ -168,10 +175,10 @@ def call(app: App, method: str, api: str, path: str, items: list[str], opts: Cal
             print_request(app, prepared, the_plan.secret_names, to_stdout=True)
             return errors.OK
         if opts.curl:
-            from .output.curl import to_curl  # only for --curl (start-up)
+            from .output.curl import export  # only for --curl (start-up)
 
             prepared = client.prepare(the_plan.spec, the_plan.auth)
-            app.out.line(to_curl(app, the_plan.spec, prepared, the_plan.auth, the_plan.profile.name))
+            export(app, the_plan.spec, prepared, the_plan.auth, the_plan.profile.name)
             return errors.OK
         if opts.paginate:
             from .paginate import send_pages  # only with --paginate (start-up)

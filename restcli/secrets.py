@@ -111,18 +111,22 @@ def run_command(cmd: str, where: str) -> str:
     import shlex
     import subprocess
 
+    from .deadline import call_overrun, within_call
+
     try:
         argv = shlex.split(cmd)
     except ValueError as e:
         raise ConfigError(f"cannot parse command {cmd!r}: {e} ({where})") from None
     if not argv:
         raise ConfigError(f"empty command ({where})")
+    # --max-time counts from the call's start: a command gets what is left of it.
+    wait, cut = within_call(COMMAND_TIMEOUT)
     try:
         proc = subprocess.run(
             argv,
             stdin=subprocess.DEVNULL,
             capture_output=True,
-            timeout=COMMAND_TIMEOUT,
+            timeout=wait,
             check=False,
         )
     except FileNotFoundError:
@@ -133,6 +137,8 @@ def run_command(cmd: str, where: str) -> str:
         reason = getattr(e, "strerror", None) or str(e)
         raise CredentialsError(f"cannot run {argv[0]}: {reason} ({where})") from None
     except subprocess.TimeoutExpired:
+        if cut:
+            raise call_overrun(f"command {argv[0]} ({where})") from None
         raise CredentialsError(
             f"command {argv[0]} did not finish within {COMMAND_TIMEOUT:g} s ({where})"
         ) from None

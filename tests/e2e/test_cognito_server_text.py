@@ -241,12 +241,6 @@ def test_a_service_call_ends_with_the_calls_max_time(fake):
     assert fake.operations == ["InitiateAuth"]
 
 
-CALL_CLOCK = pytest.mark.xfail(
-    strict=True, reason="call.py does not yet run a call inside deadline.whole_call() with "
-    "limit_call(max_time) (then drop this mark)")
-
-
-@CALL_CLOCK
 def test_max_time_bounds_a_refresh_that_hangs(cli, profile, fake):
     fake.answer = lambda operation, body: None
     _cache(expires_in=-10)
@@ -257,8 +251,6 @@ def test_max_time_bounds_a_refresh_that_hangs(cli, profile, fake):
     assert "(--max-time)" in r.stderr
 
 
-@pytest.mark.xfail(strict=True, reason="secrets.run_command does not yet wait at most what the "
-                   "call has left (deadline.within_call), nor call.py start the call's clock")
 def test_max_time_bounds_a_command_reference(cli, write_config, gateway, monkeypatch):
     monkeypatch.setenv("RESTCLI_CONFIG", str(write_config(
         f'[profiles.t]\nendpoint = "{gateway.url}/open"\nauth = "token"\n'

@@ -149,12 +149,6 @@ def test_export_leaves_the_users_url_and_body_as_typed(prod_token, gateway):
     assert '"Authorization: Bearer ${MYTOK}"' in command
 
 
-CALL_PY_EXPORTS = pytest.mark.xfail(
-    strict=True, reason="call.py still prints --curl through the scrubbing writer; it is to "
-    "call restcli.output.curl.export (then drop this mark)")
-
-
-@CALL_PY_EXPORTS
 def test_curl_leaves_a_secret_value_typed_in_the_url_as_typed(cli, prod_token, gateway):
     r = cli("get", "t", "/prod/items", "name==prod", "--curl")
     assert r.code == 0, r.stderr
@@ -167,7 +161,6 @@ def test_curl_leaves_a_secret_value_typed_in_the_url_as_typed(cli, prod_token, g
     _same_request(by_curl, gateway.last)
 
 
-@CALL_PY_EXPORTS
 def test_curl_leaves_a_secret_value_typed_in_the_body_as_typed(cli, prod_token, gateway):
     r = cli("post", "t", "/x", "name=prod", "--curl")
     assert r.code == 0, r.stderr
