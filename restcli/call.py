@@ -65,6 +65,11 @@ class Plan:
     pager: Any = None  # --paginate: how the next page is found, checked before sending
     output: Any = None  # -o FILE: the download.Target checked before sending
 
+    @property
+    def sends_credentials(self) -> bool:
+        """Whether the call carries any (auth none, or a URL under no profile: none)."""
+        return self.profile.mode != "none"
+
 
 def target(app: App, api: str, path: str) -> tuple[Profile, str]:
     if is_url(api):
@@ -114,6 +119,7 @@ def plan(app: App, method: str, api: str, path: str, items: list[str], opts: Cal
         retries=profile.get("retries"),
         retry_unsafe=opts.retry_unsafe,
         verify=verify,
+        timeout_setting=setting_name(profile, "timeout", "--timeout"),
         **transport_options(profile, app.redactor, app.environ),
     )
     the_plan = Plan(profile, auth, spec, send, spec.masked_names(auth), output=output)
@@ -186,10 +192,10 @@ def _call(app: App, method: str, api: str, path: str, items: list[str], opts: Ca
             return send_pages(app, client, the_plan, opts, _render_response)
         return _send_and_render(app, client, the_plan, opts, counts)
     except Exception as e:
-        # What the client has not already worded broke while a body was read.
+        # What the client has not already worded (it wraps the head and body reads).
         raise errors.translate(
-            e, timeout=the_plan.send.timeout, url=the_plan.spec.url, body=True,
-            setting=setting_name(the_plan.profile, "timeout", "--timeout"),
+            e, timeout=the_plan.send.timeout, url=the_plan.spec.url,
+            setting=the_plan.send.timeout_setting,
         ) from None
     finally:
         client.close()
@@ -251,7 +257,7 @@ def _send_and_render(
         raise
     with resp:
         code = _render_response(app, resp, opts, target=the_plan.output,
-                                credentials=the_plan.profile.mode != "none")
+                                credentials=the_plan.sends_credentials)
         if opts.write_out:
             from .output.writeout import write_out  # only with -w (start-up)
 

@@ -85,6 +85,8 @@ class SendOptions:
     # The header names the profile declares for credentials (api_key_header, header),
     # lower case: never sent to another origin, whatever the mode in use (--auth none too).
     credential_headers: frozenset = frozenset()
+    # Where the timeout was set, as messages name it (settings.setting_name).
+    timeout_setting: str = "--timeout"
 
 
 class Client:
@@ -243,14 +245,16 @@ class Client:
             e,
             timeout=self.options.timeout,
             proxy=_proxy_for(url, proxies or {}, self.options),
+            setting=self.options.timeout_setting,
         )
 
     def _limit_error(self, url: str, which: str) -> BaseException:
         host = _netloc(url)
         if which == HEAD:
             return TimeoutFailure(
-                f"no response from {host} within {self.options.timeout:g} s (--timeout)",
-                hint="raise --timeout, or check that the API is reachable",
+                f"no response from {host} within {self.options.timeout:g} s "
+                f"({self.options.timeout_setting})",
+                hint=f"raise {self.options.timeout_setting}, or check that the API is reachable",
             )
         return DeadlineFailure(
             f"the call to {host} did not finish within {self.options.max_time:g} s (--max-time)",
@@ -274,8 +278,8 @@ class Client:
                     # --timeout bounds each read of a body; only --max-time bounds it all.
                     raise TimeoutFailure(
                         f"{_netloc(url)} sent nothing more of the body within "
-                        f"{self.options.timeout:g} s (--timeout)",
-                        hint="raise --timeout; --max-time bounds a whole call",
+                        f"{self.options.timeout:g} s ({self.options.timeout_setting})",
+                        hint=f"raise {self.options.timeout_setting}; --max-time bounds a whole call",
                     ) from None
                 raise
             if watch.hit == TOTAL:

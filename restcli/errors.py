@@ -120,15 +120,14 @@ def exit_code_for_status(status: int) -> int:
 
 def translate(
     exc: BaseException, timeout: float | None = None, proxy: tuple[str, str] | None = None,
-    setting: str = "--timeout", url: str | None = None, body: bool = False,
+    setting: str = "--timeout", url: str | None = None,
 ) -> BaseException:
     """Turn a transport exception from requests into a RestcliError, in one plain sentence.
 
     `timeout` is the timeout in force and `setting` where it was set (--timeout, or the
     profile's or [defaults]' key); `proxy` the (host:port, setting) the call went through;
-    `url` names the host when the exception does not; `body`: it broke while the body was
-    read, after the head had arrived. requests is looked up rather than imported: an
-    exception from it cannot exist unless it is already loaded.
+    `url` names the host when the exception does not. requests is looked up rather than
+    imported: an exception from it cannot exist unless it is already loaded.
     """
     if isinstance(exc, RestcliError):
         return exc
@@ -142,11 +141,6 @@ def translate(
     detail = _innermost(exc)
     host = _host_of(exc, url)
     within = f" within {timeout:g} s ({setting})" if timeout else ""
-    if body and _timed_out(exc, detail):
-        return TimeoutFailure(
-            f"the response from {host} stalled: no data{within.replace(' within', ' for')}",
-            hint=f"raise {setting}, or save a slow download with -o FILE",
-        )
     if isinstance(exc, ex.ProxyError) and proxy:
         return ConnectionFailure(
             f"cannot reach proxy {proxy[0]} ({proxy[1]}): {_reason(exc, detail)}",
@@ -155,12 +149,12 @@ def translate(
     if isinstance(exc, ex.ConnectTimeout):
         return TimeoutFailure(
             f"cannot connect to {host}{within}",
-            hint="raise --timeout, or check that the API is reachable",
+            hint=f"raise {setting}, or check that the API is reachable",
         )
     if isinstance(exc, (ex.ReadTimeout, ex.Timeout)):
         return TimeoutFailure(
             f"no response from {host}{within}",
-            hint="raise --timeout, or check that the API is reachable",
+            hint=f"raise {setting}, or check that the API is reachable",
         )
     if isinstance(exc, ex.SSLError):
         return _tls_failure(exc, host, detail)
@@ -168,7 +162,7 @@ def translate(
         return ConnectionFailure(f"connection to {host} broke while reading the response: {detail}")
     if isinstance(exc, ex.ConnectionError):
         if _timed_out(exc, detail):
-            return TimeoutFailure(f"no response from {host}{within}", hint="raise --timeout")
+            return TimeoutFailure(f"no response from {host}{within}", hint=f"raise {setting}")
         return ConnectionFailure(f"cannot connect to {host}: {_reason(exc, detail)}")
     if isinstance(exc, (ex.InvalidURL, ex.MissingSchema, ex.InvalidSchema, ex.InvalidHeader)):
         return UsageError(str(exc))

@@ -187,7 +187,7 @@ def send_pages(app: App, client: Any, the_plan: Any, opts: Any,
             with resp:
                 if not (errors.succeeded(resp.status_code) or opts.ignore_status):
                     return render_response(app, resp, opts, renderer,
-                                           credentials=the_plan.profile.mode != "none")
+                                           credentials=the_plan.sends_credentials)
                 if opts.output.include:
                     print_response_head(app, resp, to_stdout=True)
                 body = read_body(resp, "--paginate")

@@ -109,6 +109,18 @@ def test_ignore_status(cli, profiles, gateway):
     assert cli("get", "open", "/status/404", "--ignore-status").code == 0
 
 
+def test_a_timeout_names_where_it_was_set(cli, write_config, gateway):
+    cfg = write_config(f'[defaults]\ntimeout = 0.5\n[profiles.s]\nendpoint = "{gateway.url}/open"\n'
+                       'auth = "none"\n[profiles.t]\nendpoint = "{gateway.url}/open"\nauth = "none"\n'
+                       'timeout = 0.5\n'.replace("{gateway.url}", gateway.url))
+    r = cli("--config", cfg, "get", "t", "/hang", "seconds==5", "--no-retry")
+    assert r.code == 6 and "within 0.5 s (profile t's timeout)" in r.stderr, r.stderr
+    r = cli("--config", cfg, "get", "s", "/slow", "n==4", "delay==1.5")
+    assert r.code == 6 and "body within 0.5 s ([defaults] timeout)" in r.stderr, r.stderr
+    r = cli("--config", cfg, "get", "s", "/hang", "seconds==5", "--timeout", "0.5", "--no-retry")
+    assert r.code == 6 and "(--timeout)" in r.stderr
+
+
 def test_exit_6_timeout(cli, profiles, gateway):
     start = time.monotonic()
     r = cli("get", "open", "/hang", "seconds==10", "--timeout", "0.5")
